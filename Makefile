@@ -1,0 +1,48 @@
+# errdex: `make site` builds the site, `make test` runs every test. `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SITE_URL ?=
+BASE_PATH ?=
+PORT ?= 8000
+BUILD_FLAGS ?=
+
+.DEFAULT_GOAL := help
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+.PHONY: help site data check-data test test-fast bench serve golden clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+site: $(VENV)/.runtime ## build site/ from the committed data (SITE_URL=..., BASE_PATH=...)
+	$(PY) build.py build --site-url "$(SITE_URL)" $(if $(BASE_PATH),--base-path "$(BASE_PATH)") $(BUILD_FLAGS)
+
+data: $(VENV)/.runtime ## re-scrape source/upstream/ into source/errors.json
+	$(PY) build.py scrape
+
+check-data: $(VENV)/.runtime ## fail if source/errors.json is stale against source/upstream/
+	$(PY) build.py scrape --check
+
+test: $(VENV)/.dev ## run every test (unit, golden, browser: needs /usr/bin/chromium)
+	$(PY) -m pytest -q tests
+
+bench: $(VENV)/.dev ## benchmarks: scrape time, build time at 1k/10k/100k codes
+	$(PY) bench/run.py
+
+serve: ## serve site/ on 127.0.0.1 like GitHub Pages (BASE_PATH=/repo/, PORT=8000)
+	$(PY) -m errdex.serve --root site --base-path "$(or $(BASE_PATH),/)" --port $(PORT)
+
+golden: $(VENV)/.dev ## regenerate tests/golden/ from tests/fixtures/golden-data.json (review the diff!)
+	$(PY) -m tests.regenerate_golden
+
+clean: ## remove build output (site/, caches); keeps the venv
+	rm -rf site build .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""errdex: a searchable, bilingual static reference site for cloud API error codes."""

@@ -1,0 +1,69 @@
+"""The commands behind build.py; each returns an exit status."""
+
+import sys
+from pathlib import Path
+
+from . import model, pipeline
+from .diff import diff_datasets, format_diff
+from .errors import ErrdexError
+
+
+def run(args):
+    """Dispatch a parsed command line."""
+    if args.command == "scrape":
+        return scrape_command(args)
+    from .build import build_command  # the site stage imports Jinja; scraping needs none of it
+    return build_command(args)
+
+
+def report_warnings(warnings, strict):
+    """Print warnings to stderr; under --strict they fail the command."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if warnings and strict:
+        raise StrictFailure(f"{len(warnings)} warning(s), and --strict treats warnings as errors")
+
+
+class StrictFailure(ErrdexError):
+    """--strict met a warning."""
+
+    exit_code = 1
+
+
+def scrape_command(args):
+    """Scrape pages; write, check or diff the dataset file."""
+    out = Path(args.out) if args.out else pipeline.DATA_FILE
+    pages = args.pages or pipeline.upstream_pages()
+    result = pipeline.scrape_pages(pages)
+    report_warnings(result.warnings, args.strict)
+    if args.check or args.diff:
+        old = model.load(out)
+        diff = diff_datasets(old, result.dataset)
+        if args.diff:
+            print(format_diff(diff))
+            return 0
+        stale = out.read_text(encoding="utf-8") != result.text
+        if stale:
+            print(f"{pipeline.display_path(out)} is stale against the upstream pages; "
+                  f"run 'make data' and review the diff\n{format_diff(diff)}", file=sys.stderr)
+            return 1
+        print(f"{pipeline.display_path(out)} is up to date ({len(result.dataset.codes)} codes)")
+        return 0
+    pipeline.write_atomic(out, result.text)
+    print(summary(result.dataset, out, len(result.warnings)))
+    return 0
+
+
+def summary(dataset, out, warning_count):
+    """One line: codes, entries, by prefix and status."""
+    prefixes, statuses = {}, {}
+    for code in dataset.codes:
+        prefixes[code.prefix] = prefixes.get(code.prefix, 0) + 1
+        for entry in code.entries:
+            statuses[entry.http_status] = statuses.get(entry.http_status, 0) + 1
+    by_prefix = ", ".join(f"{p or '(none)'} {n}" for p, n in sorted(prefixes.items(), key=lambda i: (-i[1], i[0])))
+    by_status = ", ".join(f"{s} x{n}" for s, n in sorted(statuses.items(), key=lambda i: (i[0] is None, i[0] or 0)))
+    entries = sum(len(c.entries) for c in dataset.codes)
+    return (f"wrote {pipeline.display_path(out)}: {len(dataset.codes)} codes, {entries} entries from "
+            f"{len(dataset.sources)} page(s); prefixes: {by_prefix}; statuses: {by_status}; "
+            f"{warning_count} warning(s)")

@@ -1,0 +1,32 @@
+"""One exception family; only build.py turns these into exit codes and messages."""
+
+
+class ErrdexError(Exception):
+    """Base of every error the user can cause and fix; printed without a traceback."""
+
+    exit_code = 2
+
+
+class ScrapeError(ErrdexError):
+    """An upstream page cannot be read as an error-code page."""
+
+
+class DataError(ErrdexError):
+    """A data file of the repository (dataset, translations, notes, registry) is invalid."""
+
+
+class BuildError(ErrdexError):
+    """The site cannot be built from valid data (e.g. a published URL would disappear)."""
+
+
+def where(path, line=None, row=None, cell=None):
+    """Format a location as 'file:line (row N, cell "X")' for error messages."""
+    text = str(path)
+    if line is not None:
+        text += f":{line}"
+    details = []
+    if row is not None:
+        details.append(f"row {row}")
+    if cell is not None:
+        details.append(f"cell {cell!r}")
+    return text + (f" ({', '.join(details)})" if details else "")

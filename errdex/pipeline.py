@@ -1,0 +1,92 @@
+"""The steps build.py runs: scrape pages into the dataset, check it, diff it, build the site."""
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import dataset as dataset_stage
+from . import model
+from .errors import ErrdexError, ScrapeError
+from .scrape import scrape
+
+ROOT = Path(__file__).resolve().parent.parent
+UPSTREAM_DIR = ROOT / "source" / "upstream"
+DATA_FILE = ROOT / "source" / "errors.json"
+PAGE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class ScrapeResult:
+    """A scraped dataset, its JSON text and the warnings met on the way."""
+
+    dataset: model.Dataset
+    text: str
+    warnings: tuple
+
+
+def upstream_pages(folder=UPSTREAM_DIR):
+    """List the upstream pages of a folder, sorted by name."""
+    folder = Path(folder)
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES
+                  and not p.name.startswith(("README", ".")))
+
+
+def scrape_pages(paths):
+    """Scrape pages (with their folders' provenance) into one dataset."""
+    if not paths:
+        raise ScrapeError(f"no upstream pages to scrape (looked for {', '.join(PAGE_SUFFIXES)} files)")
+    pairs, warnings, provenance = [], [], {}
+    for path in map(Path, paths):
+        folder = path.resolve().parent
+        if folder not in provenance:
+            provenance[folder] = dataset_stage.read_provenance(folder)
+        record = provenance[folder].get(path.name)
+        if record is None:
+            warnings.append(f"{display_path(path)}: no provenance record in "
+                            f"{display_path(folder / dataset_stage.PROVENANCE_FILE)}; service, "
+                            f"origin and retrieval date are unknown")
+            record = {}
+        page = scrape(display_path(path), read_text(path))
+        warnings.extend(page.warnings)
+        pairs.append((page, dataset_stage.source_for(page, record, display_path(path))))
+    dataset = dataset_stage.build_dataset(pairs)
+    return ScrapeResult(dataset, model.dumps(dataset), tuple(warnings))
+
+
+def read_text(path):
+    """Read a UTF-8 text file, naming it in the error if it is not one."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScrapeError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise ScrapeError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except IsADirectoryError:
+        raise ScrapeError(f"{path}: is a folder, expected a page") from None
+
+
+def display_path(path):
+    """A path relative to the project root when inside it, for messages and the dataset."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def write_atomic(path, text):
+    """Write a file via a temporary file and a rename, so a failure leaves the old one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["ErrdexError", "ScrapeResult", "scrape_pages", "upstream_pages", "write_atomic"]

@@ -1,0 +1,157 @@
+"""Stage 2: pages into one dataset; the committed dataset and its schema."""
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from errdex import model, pipeline
+from errdex.codes import code_sort_key, placeholders_in, prefix_of
+from errdex.errors import DataError
+from tests.conftest import ROOT, SAMPLES
+
+SCHEMA = json.loads((ROOT / "schema" / "errors.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return pipeline.scrape_pages(sorted(SAMPLES.glob("*.md")) + sorted(SAMPLES.glob("*.html")))
+
+
+def test_committed_dataset_matches_schema_and_is_fresh():
+    raw = json.loads(pipeline.DATA_FILE.read_text(encoding="utf-8"))
+    jsonschema.validate(raw, SCHEMA)
+    result = pipeline.scrape_pages(pipeline.upstream_pages())
+    assert pipeline.DATA_FILE.read_text(encoding="utf-8") == result.text
+
+
+def test_scrape_check_command_passes_on_committed_json():
+    done = subprocess.run([sys.executable, "build.py", "scrape", "--check"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "up to date (77 codes)" in done.stdout
+
+
+def test_seed_dataset_fields():
+    dataset = model.load(pipeline.DATA_FILE)
+    codes = {c.code: c for c in dataset.codes}
+    assert len(codes) == 77
+    (entry,) = codes["AIP.0005"].entries
+    assert entry.placeholders == ("%s",)
+    assert codes["AIP.0008"].entries[0].placeholders == ("%s", "%s")
+    assert codes["AIS.0014"].entries[0].description == {"zh": "输入数据JSON格式错误。"}
+    (source,) = dataset.sources
+    assert source.remarks[0].label == "其他"
+    assert source.example_response["http_status"] == 400
+
+
+def test_samples_merge_zh_and_en_of_one_service(samples):
+    jsonschema.validate(json.loads(samples.text), SCHEMA)
+    codes = {c.code: c for c in samples.dataset.codes}
+    both = [c for c in samples.dataset.codes if c.prefix == "ModelArts"
+            and any(set(e.description) == {"zh", "en"} for e in c.entries)]
+    assert len(both) >= 550
+    first = codes["ModelArts.0104"].entries[0]
+    assert first.description == {"en": "Parameter error.", "zh": "参数错误"}
+    assert {o.source for o in first.origins} == {"modelarts.en", "modelarts.zh"}
+
+
+def test_samples_keep_every_repeated_row(samples):
+    entries = {c.code: c.entries for c in samples.dataset.codes}
+    assert len(entries["ModelArts.4601"]) == 3
+    rows = sum(1 for c in samples.dataset.codes for e in c.entries for o in e.origins
+               if o.source == "modelarts.zh")
+    assert rows == 631
+
+
+def test_language_drift_is_kept_as_a_variant(samples):
+    (entry,) = [c for c in samples.dataset.codes if c.code == "ModelArts.5000"][0].entries
+    assert entry.message == "Please try again later or contact technical support to solve the problem"
+    assert entry.variants == ({"source": "modelarts.zh", "message":
+                               "Please try again later or contact customer service to solve the problem"},)
+
+
+def test_codes_are_sorted_by_prefix_then_number(samples):
+    names = [c.code for c in samples.dataset.codes]
+    assert names == sorted(names, key=code_sort_key)
+    assert names.index("ModelArts.0104") < names.index("ModelArts.0113") < names.index("ModelArts.6301")
+
+
+@pytest.mark.parametrize("code, prefix", [
+    ("AIS.0014", "AIS"), ("CCE.01400001", "CCE"), ("SVCSTG.CCE-ADDONMGR.4000003", "SVCSTG.CCE-ADDONMGR"),
+    ("1100", ""), ("APIGW-0101", "APIGW"), ("CBC0001", "CBC"),
+])
+def test_prefix_rule(code, prefix):
+    assert prefix_of(code) == prefix
+
+
+def test_placeholders_in_every_upstream_form():
+    assert placeholders_in("The param:%s, val:%d , exceeds {0} and {} or {name}, 100%% %1$s") == \
+        ["%s", "%d", "{0}", "{}", "{name}", "%1$s"]
+
+
+def test_dataset_file_errors_name_the_file_and_place(tmp_path):
+    bad = tmp_path / "errors.json"
+    bad.write_text('{"schema_version": 1,\n "sources": [],\n "codes": [}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"errors.json:3:\d+: invalid JSON"):
+        model.load(bad)
+    raw = json.loads(pipeline.DATA_FILE.read_text(encoding="utf-8"))
+    raw["codes"][3]["entries"][0]["http_status"] = "400"
+    bad.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(DataError, match=r"codes\[3\].entries\[0\].http_status: expected an integer or null"):
+        model.load(bad)
+    raw["codes"][3]["entries"][0]["http_status"] = 400
+    raw["codes"][3], raw["codes"][4] = raw["codes"][4], raw["codes"][3]
+    bad.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(DataError, match=r"codes\[4\].code: codes must be sorted"):
+        model.load(bad)
+
+
+def test_round_trip_is_byte_identical():
+    text = pipeline.DATA_FILE.read_text(encoding="utf-8")
+    assert model.dumps(model.load(pipeline.DATA_FILE)) == text
+
+
+def test_failed_scrape_leaves_the_output_untouched(tmp_path):
+    out = tmp_path / "errors.json"
+    out.write_text("previous", encoding="utf-8")
+    page = tmp_path / "broken.txt"
+    page.write_text("错误码\n状态码 | 错误码 | 描述 |\n|---|---|---|\n4x0 | A.1 | d |\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "broken.txt:4 (row 1, cell '状态码'): HTTP status '4x0'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert out.read_text(encoding="utf-8") == "previous"
+    assert list(tmp_path.iterdir()) == [out, page] or sorted(tmp_path.iterdir()) == sorted([out, page])
+
+
+def test_strict_turns_warnings_into_failure(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text("错误码\n状态码 | 错误码 | 描述 |\n|---|---|---|\n400 | A .1 | d |\n", encoding="utf-8")
+    out = tmp_path / "o.json"
+    lenient = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--out", str(out)],
+                             cwd=ROOT, capture_output=True, text=True)
+    assert lenient.returncode == 0 and "normalised to 'A.1'" in lenient.stderr
+    strict = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--out", str(out), "--strict"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert strict.returncode == 1 and "--strict" in strict.stderr
+
+
+def test_diff_lists_added_removed_and_changed(tmp_path):
+    seed = pipeline.upstream_pages()[0].read_text(encoding="utf-8")
+    changed = (seed.replace("400 | AIS.0002 |", "401 | AIS.0002 |")
+               .replace("400 | AIS.0003 | Failed to complete", "400 | AIS.9999 | Failed to complete")
+               .replace("输入数据JSON格式错误。", "输入数据的JSON格式错误。"))
+    page = tmp_path / "image-recognition.zh.txt"
+    page.write_text(changed, encoding="utf-8")
+    done = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--diff"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "added 1, removed 1, changed 2 code(s)" in out
+    assert "+ AIS.9999" in out and "- AIS.0003" in out
+    assert "entries[0].http_status: 400 -> 401" in out
+    assert "entries[0].description.zh: 输入数据{+的+}JSON格式错误。" in out

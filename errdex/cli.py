@@ -12,7 +12,7 @@ def run(args):
     """Dispatch a parsed command line."""
     if args.command == "scrape":
         return scrape_command(args)
-    from .build import build_command  # the site stage imports Jinja; scraping needs none of it
+    from .site import build_command  # the site stage imports Jinja; scraping needs none of it
     return build_command(args)
 
 

@@ -10,3 +10,40 @@ SAMPLES = FIXTURES / "upstream-samples"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+import pytest  # noqa: E402  (after the sys.path set-up above)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+BASE_PATH = "/repo/"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The seed site, built once per test session into a temporary folder."""
+    from errdex.site import SiteSettings, build_site
+    out = tmp_path_factory.mktemp("seed-site") / "site"
+    build_site(ROOT / "source" / "errors.json", out,
+               SiteSettings.from_options("https://example.test/repo/", BASE_PATH))
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The seed site served on 127.0.0.1 under /repo/, like a GitHub Pages project site."""
+    from errdex.serve import serve_in_background
+    server, url = serve_in_background(built_site, BASE_PATH)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (playwright install cannot download here)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

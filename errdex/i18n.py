@@ -1,0 +1,102 @@
+"""Translations: gettext catalogs for the interface and for upstream content.
+
+- Interface strings are English in templates (`_()`), translated to Chinese by
+  source/locale/zh/LC_MESSAGES/messages.po.
+- Content (descriptions, solutions, intro prose, remarks) is translated by
+  source/locale/{lang}/LC_MESSAGES/content.po, whose msgid is the upstream text in the
+  other language: when upstream rewrites a sentence, the old translation stops matching.
+
+Precedence for a field on a page in language L: upstream text in L, then the content
+catalog of L, then the other language's text, shown marked "not yet translated" and
+counted as a warning.
+"""
+
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+
+from .errors import DataError
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "source" / "locale"
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+OTHER = {"zh": "en", "en": "zh"}
+
+
+def catalog_path(lang, domain, locale_dir=LOCALE_DIR):
+    return Path(locale_dir) / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def read_catalog(path, lang):
+    """Parse a PO file; name the file and line of a syntax error."""
+    try:
+        with open(path, "rb") as handle:
+            return read_po(handle, locale=lang, abort_invalid=True)
+    except PoFileError as error:
+        raise DataError(f"{path}: invalid PO file: {error}") from None
+
+
+def gnu_translations(path, lang):
+    """Compile a PO file in memory into a gettext translations object (fuzzy entries skipped)."""
+    if not Path(path).exists():
+        return gettext.NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, read_catalog(path, lang), use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def interface_translations(lang, locale_dir=LOCALE_DIR):
+    """Translations for the interface of a language (English needs none)."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gnu_translations(catalog_path(lang, "messages", locale_dir), lang)
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text as shown on a page: its language, and whether it is a fallback."""
+
+    text: str
+    lang: str
+    fallback: bool = False
+
+
+class ContentTranslator:
+    """Pick or translate upstream text for one page language; remember what is missing."""
+
+    def __init__(self, lang, locale_dir=LOCALE_DIR):
+        self.lang = lang
+        path = catalog_path(lang, "content", locale_dir)
+        self.messages = {}
+        if path.exists():
+            self.messages = {m.id: m.string for m in read_catalog(path, lang)
+                             if m.id and m.string and not m.fuzzy}
+        self.missing = {}  # text -> first place it was needed
+
+    def pick(self, texts, place):
+        """Choose the text for this language from {lang: text}; None when there is none."""
+        if not texts:
+            return None
+        if self.lang in texts:
+            return LocalText(texts[self.lang], self.lang)
+        source_lang, source_text = next(iter(sorted(texts.items())))
+        return self.translate(source_text, source_lang, place)
+
+    def translate(self, text, source_lang, place):
+        """Translate one upstream text written in source_lang; fall back visibly."""
+        if not text or source_lang == self.lang:
+            return LocalText(text, source_lang)
+        translated = self.messages.get(text)
+        if translated:
+            return LocalText(translated, self.lang)
+        self.missing.setdefault(text, place)
+        return LocalText(text, source_lang, fallback=True)
+
+    def warnings(self):
+        """One warning per untranslated string, naming where it is used."""
+        return [f"untranslated into {self.lang} ({place}): {text[:60]!r}"
+                for text, place in sorted(self.missing.items(), key=lambda item: item[1])]

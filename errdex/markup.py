@@ -1,0 +1,83 @@
+"""Markdown to safe HTML, for upstream text (untrusted) and maintainers' notes (sanitised).
+
+Upstream cells are stored as Markdown (lists, links, emphasis). Their raw HTML is never
+passed through: Python-Markdown's HTML passthrough is switched off, so `<script>` in a
+cell is shown as text, and nh3 (Ammonia) then allows only a small set of tags, and only
+http(s)/mailto links, as a second wall.
+"""
+
+import functools
+import re
+
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+from .codes import PLACEHOLDER_RE
+
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "a", "strong", "em", "code", "pre", "blockquote",
+                "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "h5", "h6", "hr"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Text without Markdown syntax renders as one escaped paragraph: the common case, and fast.
+_MARKDOWN_SYNTAX = re.compile(r"[\n*_`\[\]<>&#\\!]|^\s*(?:[-+]|\d+[.)])\s|^\s{4}", re.M)
+
+
+class _NoRawHtml(markdown.Extension):
+    """Treat raw HTML in Markdown as text: it is escaped, never passed through."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+def _converter():
+    return markdown.Markdown(extensions=[_NoRawHtml(), "tables", "fenced_code", "sane_lists"],
+                             output_format="html")
+
+
+_MD = _converter()
+
+
+@functools.lru_cache(maxsize=65536)
+def render_markdown(text):
+    """Render upstream or note Markdown to sanitised HTML (Markup)."""
+    if not text:
+        return Markup("")
+    if not _MARKDOWN_SYNTAX.search(text):
+        return Markup("<p>") + escape(text) + Markup("</p>")
+    html = _MD.reset().convert(text)
+    return Markup(sanitise(html))
+
+
+def sanitise(html):
+    """Allow-list HTML; external links open nothing and leak no referrer."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer", strip_comments=True)
+
+
+_INLINE_SYNTAX = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`|^\s*(?:[-+*]|\d+\.)\s+", re.M)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+@functools.lru_cache(maxsize=65536)
+def plain_text(text):
+    """Markdown to one line of plain text, for snippets, search and meta descriptions."""
+    if not text:
+        return ""
+    text = _LINK.sub(r"\1", text)
+    text = _INLINE_SYNTAX.sub("", text)
+    return " ".join(text.split())
+
+
+def message_parts(message):
+    """Split a message template into (text, is_placeholder) parts, for marking %s visibly."""
+    parts, last = [], 0
+    for match in PLACEHOLDER_RE.finditer(message or ""):
+        if match.start() > last:
+            parts.append((message[last:match.start()], False))
+        parts.append((match.group(0), True))
+        last = match.end()
+    if last < len(message or ""):
+        parts.append((message[last:], False))
+    return parts

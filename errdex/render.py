@@ -1,0 +1,50 @@
+"""Stage 4: render view data with Jinja2 templates (autoescaped, strict, translated)."""
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+from . import urls
+from .i18n import HTML_LANG, OTHER, interface_translations
+from .http_status import reason_phrase
+from .markup import plain_text, render_markdown
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'")
+
+
+def make_environment(lang, templates_dir=TEMPLATES_DIR, locale_dir=None):
+    """A Jinja environment for one language: autoescape, StrictUndefined, gettext."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, auto_reload=False)
+    translations = interface_translations(lang, **({"locale_dir": locale_dir} if locale_dir else {}))
+    env.install_gettext_translations(translations, newstyle=True)
+    env.filters["markdown"] = render_markdown
+    env.filters["plain"] = plain_text
+    env.globals.update(
+        lang=lang, other_lang=OTHER[lang], html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
+        language_names=LANGUAGE_NAMES, urls=urls, csp=CSP, reason_phrase=reason_phrase)
+    return env
+
+
+def render_page(env, spec, site):
+    """Render one page; links are made relative to the page's own path."""
+    template = env.get_template(spec.template)
+    return template.render(
+        page_path=spec.path, url=functools.partial(urls.relative, spec.path),
+        absolute_url=functools.partial(urls.absolute, site.site_url),
+        alternates=spec.alternates, site=site, **spec.context)
+
+
+def render_root_page(env, template_name, path, site, url, **context):
+    """Render a page outside the language trees (landing page, 404) with a given url()."""
+    return env.get_template(template_name).render(
+        page_path=path, url=url, absolute_url=functools.partial(urls.absolute, site.site_url),
+        alternates={}, site=site, **context)
+

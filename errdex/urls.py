@@ -1,0 +1,79 @@
+"""The one place that makes the site's URLs. The scheme is a public contract:
+
+    index.html                      landing page (language choice)
+    {lang}/                         home of a language
+    {lang}/{PREFIX}/                prefix index (safe form: codes.prefix_slug)
+    {lang}/status/{NNN}/            HTTP status index
+    {lang}/codes/{CODE}/            one code (the link support tickets quote)
+    {lang}/search/                  search page (?q=)
+    api/v1/errors.json              the dataset
+    api/v1/codes/{CODE}.json        one code
+    api/v1/codes.json               the list of codes
+    404.html, sitemap.xml, robots.txt, .nojekyll
+
+Paths here are site-relative without a leading slash; pages are folders holding
+index.html. `relative()` turns a path into a link from a given page, so that every
+link inside the site is relative and the site works at / and under /repo/.
+"""
+
+import posixpath
+
+from .codes import prefix_slug
+
+LANGUAGES = ("zh", "en")
+
+
+def home_path(lang):
+    return f"{lang}/"
+
+
+def prefix_path(lang, prefix):
+    return f"{lang}/{prefix_slug(prefix)}/"
+
+
+def status_path(lang, status):
+    return f"{lang}/status/{status}/"
+
+
+def code_path(lang, code):
+    return f"{lang}/codes/{code}/"
+
+
+def search_path(lang):
+    return f"{lang}/search/"
+
+
+def api_code_path(code):
+    return f"api/v1/codes/{code}.json"
+
+
+API_DATASET_PATH = "api/v1/errors.json"
+# The list of codes, read by the 404 page to resolve mistyped code links.
+API_CODES_PATH = "api/v1/codes.json"
+ASSETS = "assets/"
+
+
+def asset_path(name):
+    return f"{ASSETS}{name}"
+
+
+def output_file(path):
+    """The file that serves a path: folders get their index.html."""
+    return path + "index.html" if path.endswith("/") or path == "" else path
+
+
+def relative(from_path, to_path):
+    """Relative link from the page at from_path to to_path (folders keep their '/')."""
+    base = posixpath.dirname(output_file(from_path))
+    target = to_path.rstrip("/") or "."
+    link = posixpath.relpath(target, base or ".")
+    if to_path.endswith("/") or to_path == "":
+        link = "./" if link == "." else link + "/"
+    return link
+
+
+def absolute(site_url, path):
+    """Absolute URL for canonical links, the sitemap and Open Graph ('' without SITE_URL)."""
+    if not site_url:
+        return ""
+    return site_url.rstrip("/") + "/" + path

@@ -1,0 +1,278 @@
+"""Stage 3: gather every page of the site as plain view data, before anything is written.
+
+Each `PageSpec` names its path (urls.py), its template and its context. Texts are
+already in the page's language (or marked as a fallback), so templates only lay out.
+"""
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from . import urls
+from .http_status import reason_phrase
+from .i18n import ContentTranslator
+from .markup import message_parts, plain_text
+
+# Above this many codes the home page links to the prefix indexes instead of listing every code.
+HOME_TABLE_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One HTML page to render: where, with which template and data."""
+
+    path: str
+    template: str
+    lang: str
+    context: dict
+    alternates: dict = field(default_factory=dict)  # lang -> path of the same page
+
+
+@dataclass(frozen=True)
+class RowView:
+    """A code as one row of an index table."""
+
+    code: str
+    path: str
+    statuses: tuple
+    message: str | None
+    summary: object  # LocalText or None
+
+
+@dataclass(frozen=True)
+class OriginView:
+    """Where an entry came from, for the 'Source' section of a code page."""
+
+    source_id: str
+    service: str
+    language: str
+    title: str | None
+    origin: str | None
+    retrieved: str | None
+    row: int
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """One meaning of a code, as shown on its page."""
+
+    number: int
+    suffix: str  # "" for the first entry, "-2" for the second: stable section ids
+    http_status: int | None
+    reason: str
+    message: str | None
+    message_parts: tuple
+    placeholders: tuple
+    description: object
+    solution: object
+    example: str
+    variants: tuple
+    origins: tuple
+    extra: tuple
+
+
+@dataclass(frozen=True)
+class CodeView:
+    """Everything a code's page shows."""
+
+    code: str
+    prefix: str
+    path: str
+    entries: tuple
+    statuses: tuple
+    headline: str  # one line for titles and link previews
+    same_message: tuple  # RowView of other codes with an identical message
+    previous: RowView | None
+    next: RowView | None
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: object
+    body: object
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A source page's prose, in the page's language."""
+
+    id: str
+    service: str
+    title: object
+    intro: tuple
+    example_status: int | None
+    example_body: str | None
+    remarks: tuple
+
+
+@dataclass(frozen=True)
+class Group:
+    """A prefix or a status with its codes."""
+
+    key: object
+    path: str
+    rows: tuple
+
+
+def example_body(code, message):
+    """The error response body for a code, as the API sends it."""
+    return json.dumps({"error_code": code, "error_msg": message or ""}, ensure_ascii=False, indent=2)
+
+
+class SiteViews:
+    """Build the view data of one language from the dataset."""
+
+    def __init__(self, dataset, lang, locale_dir=None):
+        self.dataset = dataset
+        self.lang = lang
+        self.translator = ContentTranslator(lang, **({"locale_dir": locale_dir} if locale_dir else {}))
+        self.sources = {s.id: s for s in dataset.sources}
+        self.rows = tuple(self._row(code) for code in dataset.codes)
+
+    # ------------------------------------------------------------ rows and groups
+
+    def _row(self, code):
+        first = code.entries[0]
+        summary = self.translator.pick(first.description, f"{code.code} description") \
+            or self.translator.pick(first.solution, f"{code.code} solution")
+        return RowView(code=code.code, path=urls.code_path(self.lang, code.code),
+                       statuses=_statuses(code), message=first.message, summary=summary)
+
+    def prefixes(self):
+        """Prefix groups in dataset order (already sorted by prefix)."""
+        groups = OrderedDict()
+        for code, row in zip(self.dataset.codes, self.rows):
+            groups.setdefault(code.prefix, []).append(row)
+        return tuple(Group(p, urls.prefix_path(self.lang, p), tuple(rows)) for p, rows in groups.items())
+
+    def statuses(self):
+        """Status groups in numeric order; a code with several statuses is in each."""
+        groups = {}
+        for row in self.rows:
+            for status in row.statuses:
+                if status is not None:
+                    groups.setdefault(status, []).append(row)
+        return tuple(Group(s, urls.status_path(self.lang, s), tuple(groups[s])) for s in sorted(groups))
+
+    # ------------------------------------------------------------ code pages
+
+    def code_views(self):
+        """One CodeView per code, with neighbours and same-message links."""
+        by_message = {}
+        for code, row in zip(self.dataset.codes, self.rows):
+            for message in {e.message for e in code.entries if e.message}:
+                by_message.setdefault(message, []).append(row)
+        views = []
+        prefix_rows = {g.key: g.rows for g in self.prefixes()}
+        positions = {}
+        for rows in prefix_rows.values():
+            for index, row in enumerate(rows):
+                positions[row.code] = (rows, index)
+        for code, row in zip(self.dataset.codes, self.rows):
+            rows, index = positions[code.code]
+            same = OrderedDict()
+            for entry in code.entries:
+                for other in by_message.get(entry.message, ()):
+                    if other.code != code.code:
+                        same[other.code] = other
+            views.append(CodeView(
+                code=code.code, prefix=code.prefix, path=row.path,
+                entries=tuple(self._entry(code, i, e) for i, e in enumerate(code.entries, start=1)),
+                statuses=row.statuses, headline=self._headline(code, row),
+                same_message=tuple(same.values()),
+                previous=rows[index - 1] if index > 0 else None,
+                next=rows[index + 1] if index + 1 < len(rows) else None))
+        return views
+
+    def _headline(self, code, row):
+        """'The JSON format … is incorrect.' in en; the Chinese description in zh."""
+        if self.lang == "zh" and row.summary is not None and not row.summary.fallback:
+            return plain_text(row.summary.text)
+        return code.entries[0].message or (plain_text(row.summary.text) if row.summary else "")
+
+    def _entry(self, code, number, entry):
+        place = f"{code.code}" + (f" entry {number}" if len(code.entries) > 1 else "")
+        return EntryView(
+            number=number, suffix="" if number == 1 else f"-{number}",
+            http_status=entry.http_status, reason=reason_phrase(entry.http_status),
+            message=entry.message, message_parts=tuple(message_parts(entry.message)),
+            placeholders=entry.placeholders,
+            description=self.translator.pick(entry.description, f"{place} description"),
+            solution=self.translator.pick(entry.solution, f"{place} solution"),
+            example=example_body(code.code, entry.message),
+            variants=tuple(self._variant(v) for v in entry.variants),
+            origins=tuple(self._origin(o) for o in entry.origins),
+            extra=tuple(sorted(entry.extra.items())))
+
+    def _variant(self, variant):
+        source = self.sources[variant["source"]]
+        return {"language": source.language, "service": source.service,
+                "message": variant.get("message"), "http_status": variant.get("http_status")}
+
+    def _origin(self, origin):
+        source = self.sources[origin.source]
+        return OriginView(source_id=source.id, service=source.service, language=source.language,
+                          title=source.title, origin=source.origin, retrieved=source.retrieved,
+                          row=origin.row)
+
+    # ------------------------------------------------------------ page prose
+
+    def source_views(self):
+        """The prose of each service, from its page in this language if there is one."""
+        chosen = OrderedDict()
+        for source in self.dataset.sources:
+            current = chosen.get(source.service)
+            if current is None or (source.language == self.lang and current.language != self.lang):
+                chosen[source.service] = source
+        return tuple(self._source_view(s) for s in chosen.values())
+
+    def _source_view(self, source):
+        tr = self.translator.translate
+        place = f"{source.id}"
+        intro = tuple(SectionView(tr(s.heading, source.language, f"{place} intro heading") if s.heading else None,
+                                  tr(s.body, source.language, f"{place} intro"))
+                      for s in source.intro)
+        remarks = tuple({"label": tr(r.label, source.language, f"{place} remark label") if r.label else None,
+                         "http_status": r.http_status,
+                         "text": tr(r.text, source.language, f"{place} remark")}
+                        for r in source.remarks)
+        example = source.example_response or {}
+        return SourceView(id=source.id, service=source.service,
+                          title=tr(source.title, source.language, f"{place} title") if source.title else None,
+                          intro=intro, example_status=example.get("http_status"),
+                          example_body=example.get("body"), remarks=remarks)
+
+    def warnings(self):
+        return self.translator.warnings()
+
+
+def _statuses(code):
+    """Distinct statuses of a code's entries, in entry order."""
+    seen = []
+    for entry in code.entries:
+        if entry.http_status not in seen:
+            seen.append(entry.http_status)
+    return tuple(seen)
+
+
+def language_pages(views, home_table_limit=HOME_TABLE_LIMIT):
+    """Every HTML page of one language."""
+    lang, other = views.lang, "en" if views.lang == "zh" else "zh"
+    prefixes, statuses = views.prefixes(), views.statuses()
+    total = len(views.rows)
+    pages = [PageSpec(urls.home_path(lang), "home.html", lang, {
+        "sources": views.source_views(), "prefixes": prefixes, "statuses": statuses,
+        "rows": views.rows if total <= home_table_limit else (), "total": total,
+    }, {other: urls.home_path(other)})]
+    for group in prefixes:
+        pages.append(PageSpec(group.path, "listing.html", lang, {"kind": "prefix", "group": group},
+                              {other: urls.prefix_path(other, group.key)}))
+    for group in statuses:
+        pages.append(PageSpec(group.path, "listing.html", lang,
+                              {"kind": "status", "group": group, "reason": reason_phrase(group.key)},
+                              {other: urls.status_path(other, group.key)}))
+    for view in views.code_views():
+        pages.append(PageSpec(view.path, "code.html", lang, {"view": view},
+                              {other: urls.code_path(other, view.code)}))
+    pages.append(PageSpec(urls.search_path(lang), "search.html", lang, {}, {other: urls.search_path(other)}))
+    return pages

@@ -3,6 +3,7 @@
 
     python build.py scrape [PAGE...] [--out FILE] [--check | --diff] [--strict]
     python build.py build [--data FILE] [--out DIR] [--site-url URL] [--strict]
+    python build.py translations [--data FILE]
 
 Exit status: 0 done, 1 stale data (--check) or warnings under --strict, 2 bad input.
 """
@@ -33,6 +34,9 @@ def parse_args(argv):
     build.add_argument("--site-url", default="", help="public URL of the site, for canonical links and the sitemap")
     build.add_argument("--base-path", help="URL path the site is served under (default: from --site-url, else /)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    translations = commands.add_parser("translations", help="update the gettext catalogs and print coverage")
+    translations.add_argument("--data", help="dataset file (default: source/errors.json)")
     return parser.parse_args(argv)
 
 

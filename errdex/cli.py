@@ -12,6 +12,8 @@ def run(args):
     """Dispatch a parsed command line."""
     if args.command == "scrape":
         return scrape_command(args)
+    if args.command == "translations":
+        return translations_command(args)
     from .site import build_command  # the site stage imports Jinja; scraping needs none of it
     return build_command(args)
 
@@ -67,3 +69,12 @@ def summary(dataset, out, warning_count):
     return (f"wrote {pipeline.display_path(out)}: {len(dataset.codes)} codes, {entries} entries from "
             f"{len(dataset.sources)} page(s); prefixes: {by_prefix}; statuses: {by_status}; "
             f"{warning_count} warning(s)")
+
+
+def translations_command(args):
+    """Extract and update the catalogs; print coverage per language and catalog."""
+    from .translations import update_all
+    dataset = model.load(Path(args.data) if args.data else pipeline.DATA_FILE)
+    for result in update_all(dataset):
+        print(result)
+    return 0

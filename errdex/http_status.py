@@ -2,10 +2,7 @@
 
 from http import HTTPStatus
 
-
-def N_(text):
-    """Mark a string for extraction; it is translated where it is shown."""
-    return text
+from .i18n import N_
 
 
 # RFC 9110 reason phrases of the statuses error pages use, so the catalog can translate them.

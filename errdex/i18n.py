@@ -21,6 +21,13 @@ from babel.messages.pofile import PoFileError, read_po
 
 from .errors import DataError
 
+def N_(text):
+    """Mark a string for extraction; it is translated where it is shown."""
+    return text
+
+
+# Language names in the reader's language ("Chinese page"), unlike the switch's endonyms.
+LANGUAGE_LABELS = {"zh": N_("Chinese"), "en": N_("English")}
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "source" / "locale"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 OTHER = {"zh": "en", "en": "zh"}

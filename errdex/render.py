@@ -4,32 +4,33 @@ import functools
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import urls
-from .i18n import HTML_LANG, OTHER, interface_translations
+from .i18n import HTML_LANG, LANGUAGE_LABELS, OTHER, interface_translations
 from .http_status import reason_phrase
 from .markup import plain_text, render_markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
-CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'")
+# Our own constant, so it is marked safe: the quotes around 'self' stay readable in the HTML.
+CSP = Markup("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+             "form-action 'self'")
 
 
-def make_environment(lang, templates_dir=TEMPLATES_DIR, locale_dir=None):
+def make_environment(lang, templates_dir=TEMPLATES_DIR):
     """A Jinja environment for one language: autoescape, StrictUndefined, gettext."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True, undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, auto_reload=False)
-    translations = interface_translations(lang, **({"locale_dir": locale_dir} if locale_dir else {}))
-    env.install_gettext_translations(translations, newstyle=True)
+    env.install_gettext_translations(interface_translations(lang), newstyle=True)
     env.filters["markdown"] = render_markdown
     env.filters["plain"] = plain_text
     env.globals.update(
         lang=lang, other_lang=OTHER[lang], html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
-        language_names=LANGUAGE_NAMES, urls=urls, csp=CSP, reason_phrase=reason_phrase)
+        language_names=LANGUAGE_NAMES, language_labels=LANGUAGE_LABELS, urls=urls, csp=CSP, reason_phrase=reason_phrase)
     return env
 
 

@@ -67,13 +67,13 @@ def build_command(args):
     return 0
 
 
-def build_site(data, out, settings, strict=False, warn=None, locale_dir=None):
+def build_site(data, out, settings, strict=False, warn=None, content_locale_dir=None):
     """Gather, validate, render into a temporary folder, then replace `out`."""
     started = time.perf_counter()
     out = Path(out).resolve()
     check_output_folder(out)
     dataset = model.load(data)
-    files, page_count, warnings = render_site(dataset, settings, locale_dir)
+    files, page_count, warnings = render_site(dataset, settings, content_locale_dir)
     if warn is not None:
         warn(warnings, strict)
     write_tree_atomically(out, files)
@@ -93,13 +93,13 @@ def check_output_folder(out):
                          f"(no {' and '.join(SITE_MARKERS)}); remove it or choose another --out")
 
 
-def render_site(dataset, settings, locale_dir=None):
+def render_site(dataset, settings, content_locale_dir=None):
     """Render every file of the site into memory: {site-relative path: bytes or str}."""
     files, warnings, sitemap = {}, [], []
-    envs = {lang: make_environment(lang, locale_dir=locale_dir) for lang in urls.LANGUAGES}
+    envs = {lang: make_environment(lang) for lang in urls.LANGUAGES}
     page_count = 0
     for lang in urls.LANGUAGES:
-        views = SiteViews(dataset, lang, locale_dir)
+        views = SiteViews(dataset, lang, content_locale_dir)
         env = envs[lang]
         for spec in language_pages(views):
             files[urls.output_file(spec.path)] = render_page(env, spec, settings)
@@ -154,23 +154,24 @@ def write_tree_atomically(out, files):
     """Write files into a fresh folder beside `out`, then swap it in with two renames."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    retired = None
     try:
         for path, content in sorted(files.items()):
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, str):
-                content = content.encode("utf-8")
-            target.write_bytes(content)
-        # Make the staged tree world-readable like a normal checkout (mkdtemp makes it 0700).
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        # mkdtemp makes the folder 0700; a site is world-readable like a normal checkout.
         os.chmod(staging, 0o755)
-        retired = None
         if out.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.rename(out, retired / out.name)
         os.rename(staging, out)
     except BaseException:
+        if retired is not None and (retired / out.name).exists() and not out.exists():
+            os.rename(retired / out.name, out)  # put the previous site back
         shutil.rmtree(staging, ignore_errors=True)
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
         raise
     if retired is not None:
         shutil.rmtree(retired, ignore_errors=True)
-

@@ -1,0 +1,213 @@
+"""The client-side search index: one folder per language, split so a lookup loads little.
+
+Layout of `search-index/{lang}/` (JSON, UTF-8, sorted keys, no timestamps):
+
+    meta.json       {"format": 1, "lang": "en", "count": N, "url": "en/codes/{code}/",
+                     "docs_per_shard": 32, "codes": [bounds], "terms": [bounds]}
+    codes/{i}.json  {"keys": [...], "docs": [...], "retired": [...]}
+    terms/{i}.json  {"terms": [...], "docs": [[...], ...], "fields": ["...", ...]}
+    docs/{i}.json   [[code, [status, ...], [message, ...], snippet, retired], ...]
+
+Documents are the records in their given order; everything else refers to them by
+that integer position. Document d lives in docs/{d // docs_per_shard}.json. Its page
+is `url` with {code} replaced.
+
+codes/ holds every code's lookup key (codes.lookup_key: ais0014), sorted, with its
+document; `retired` lists the retired documents of the shard. terms/ holds the
+inverted index of the words in codes, statuses, messages (placeholders removed) and
+the texts of both languages; retired documents are left out, since they are found
+by exact code only. A term's postings are document deltas (first one from -1) and,
+at the same position in `fields`, one hex digit: the bit set of the fields the term
+occurs in (FIELD_* below).
+
+Both kinds of shard hold a range of sorted keys (compared as UTF-16, as JavaScript
+does). `bounds` in meta.json are the shortest strings that separate one shard from
+the next: shard i holds the keys k with bounds[i-1] <= k < bounds[i], so a key or a
+key prefix maps to its shards by binary search, and a lookup fetches meta.json and
+a shard or two, whatever the size of the site.
+
+Terms come from tokenise(), the twin of tokenize() in templates/assets/search-core.js
+(tests/js/tokenize_vectors.json holds them to the same output): NFKC, lower case,
+runs of letters and digits; a run of CJK characters gives its overlapping bigrams (a
+single character stands for itself). The index also holds each CJK character alone,
+so that a one-character query finds it anywhere.
+"""
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from .codes import PLACEHOLDER_RE, lookup_key
+
+FORMAT = 1
+DOCS_PER_SHARD = 32
+CODES_PER_SHARD = 1024
+TERM_SHARD_CHARS = 32_000
+FIELD_CODE, FIELD_STATUS, FIELD_MESSAGE, FIELD_TEXT = 1, 2, 4, 8
+
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# [^\W_] is exactly Unicode's letters and numbers (\p{L}\p{N} in search-core.js).
+_WORD_RE = re.compile(r"[^\W_]+")
+_CJK_SPLIT_RE = re.compile(f"[{CJK}]+|[^{CJK}]+")
+_CJK_RE = re.compile(f"[{CJK}]")
+
+
+def normalise(text):
+    """Fold width and case: NFKC, then lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def segments(text):
+    """Split normalised text into runs of letters and digits, CJK runs apart."""
+    return [part for word in _WORD_RE.findall(normalise(text)) for part in _CJK_SPLIT_RE.findall(word)]
+
+
+def ngrams(run):
+    """The overlapping bigrams of a CJK run; a single character stands for itself."""
+    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def tokenise(text):
+    """The search terms of a text, in order: words, and bigrams of CJK runs."""
+    tokens = []
+    for part in segments(text):
+        tokens.extend(ngrams(part) if _CJK_RE.match(part) else [part])
+    return tokens
+
+
+def index_terms(text):
+    """The terms a text is indexed under: its tokens and its CJK characters alone."""
+    return set(tokenise(text)) | set(_CJK_RE.findall(normalise(text)))
+
+
+def utf16_key(text):
+    """Sort key that orders strings as JavaScript compares them."""
+    return text.encode("utf-16-be")
+
+
+def separator(before, after):
+    """The shortest prefix of `after` that sorts above `before`."""
+    for end in range(1, len(after) + 1):
+        if utf16_key(after[:end]) > utf16_key(before):
+            return after[:end]
+    return after
+
+
+def bounds(shards):
+    """The separators between consecutive shards of (key, ...) entries."""
+    return [separator(left[-1][0], right[0][0]) for left, right in zip(shards, shards[1:])]
+
+
+def url_pattern(records):
+    """The page URL of every record with its code as {code}; all must share it."""
+    first = records[0]
+    head, _, tail = first["url"].rpartition(first["code"])
+    pattern = head + "{code}" + tail
+    for record in records:
+        if pattern.replace("{code}", record["code"]) != record["url"]:
+            raise ValueError(f"search index: {record['code']}: URL {record['url']!r} "
+                             f"does not follow {pattern!r}")
+    return pattern
+
+
+def document(record):
+    """The display data of a record, as stored in docs/."""
+    messages = [m for m in record["messages"] if m is not None]
+    return [record["code"], list(record["statuses"]), messages, record["snippet"] or "", int(record["retired"])]
+
+
+def record_fields(record):
+    """Pairs (field bit, text) of everything a record is found by."""
+    yield FIELD_CODE, record["code"]
+    for status in record["statuses"]:
+        yield FIELD_STATUS, str(status)
+    for message in record["messages"]:
+        if message is not None:
+            yield FIELD_MESSAGE, PLACEHOLDER_RE.sub(" ", message)
+    for texts in record["texts"].values():
+        for text in texts:
+            yield FIELD_TEXT, text
+
+
+def inverted_index(records):
+    """Map each term to {document: field bits}, retired documents left out."""
+    index = {}
+    for doc, record in enumerate(records):
+        if record["retired"]:
+            continue
+        for field, text in record_fields(record):
+            for term in index_terms(text):
+                postings = index.setdefault(term, {})
+                postings[doc] = postings.get(doc, 0) | field
+    return index
+
+
+def encode_postings(postings):
+    """Document deltas and a string of hex field digits, in document order."""
+    docs = sorted(postings)
+    deltas = [doc - prev for prev, doc in zip([-1] + docs, docs)]
+    return deltas, "".join(f"{postings[doc]:x}" for doc in docs)
+
+
+def term_shards(index):
+    """Cut the sorted terms into shards of about TERM_SHARD_CHARS of JSON each."""
+    shards, current, size = [], [], 0
+    for term in sorted(index, key=utf16_key):
+        deltas, fields = encode_postings(index[term])
+        current.append((term, deltas, fields))
+        size += len(term) + len(fields) + len(json.dumps(deltas))
+        if size >= TERM_SHARD_CHARS:
+            shards.append(current)
+            current, size = [], 0
+    if current or not shards:
+        shards.append(current)
+    return shards
+
+
+def code_shards(records):
+    """Cut the sorted (lookup key, document) pairs into shards of CODES_PER_SHARD."""
+    pairs = sorted(((lookup_key(r["code"]), doc) for doc, r in enumerate(records)),
+                   key=lambda pair: (utf16_key(pair[0]), pair[1]))
+    shards = [[]]
+    for pair in pairs:
+        # Equal keys stay in one shard, so that a lookup finds them all in one place.
+        if len(shards[-1]) >= CODES_PER_SHARD and pair[0] != shards[-1][-1][0]:
+            shards.append([])
+        shards[-1].append(pair)
+    return shards
+
+
+def dump(path, data):
+    """Write compact, deterministic JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+                    encoding="utf-8")
+
+
+def write_search_index(records, lang, out_dir):
+    """Write the search index of one language; return the site-relative paths written, sorted."""
+    if not records:
+        raise ValueError(f"search index: no records for {lang!r}")
+    root = f"search-index/{lang}/"
+    files = {}
+    codes = code_shards(records)
+    for i, shard in enumerate(codes):
+        files[f"codes/{i}.json"] = {
+            "keys": [key for key, _ in shard], "docs": [doc for _, doc in shard],
+            "retired": [doc for _, doc in shard if records[doc]["retired"]]}
+    terms = term_shards(inverted_index(records))
+    for i, shard in enumerate(terms):
+        files[f"terms/{i}.json"] = {
+            "terms": [t for t, _, _ in shard], "docs": [d for _, d, _ in shard],
+            "fields": [f for _, _, f in shard]}
+    for start in range(0, len(records), DOCS_PER_SHARD):
+        files[f"docs/{start // DOCS_PER_SHARD}.json"] = [
+            document(r) for r in records[start:start + DOCS_PER_SHARD]]
+    files["meta.json"] = {
+        "format": FORMAT, "lang": lang, "count": len(records), "url": url_pattern(records),
+        "docs_per_shard": DOCS_PER_SHARD,
+        "codes": bounds(codes), "terms": bounds(terms)}
+    for name, data in files.items():
+        dump(Path(out_dir) / root / name, data)
+    return sorted(root + name for name in files)

@@ -1,0 +1,191 @@
+"""Stages 3-4: the built site: its URLs, links, anchors, escaping, determinism, atomicity."""
+
+import filecmp
+import json
+import re
+import shutil
+
+import pytest
+
+from errdex import site as site_module
+from errdex.errors import BuildError
+from errdex.site import SiteSettings, build_site
+from tests.conftest import FIXTURES, ROOT
+from tests.sitecheck import broken_links, parse
+
+SEED = ROOT / "source" / "errors.json"
+
+
+def build(out, data=SEED, **options):
+    return build_site(data, out, SiteSettings.from_options("https://example.test/repo/"), **options)
+
+
+def test_seed_site_has_every_page_of_the_url_scheme(built_site):
+    for lang in ("zh", "en"):
+        codes = sorted(p.name for p in (built_site / lang / "codes").iterdir())
+        assert len(codes) == 77
+        assert all((built_site / lang / "codes" / c / "index.html").is_file() for c in codes)
+        for prefix in ("AIS", "AIP", "ModelArts", "APIG"):
+            assert (built_site / lang / prefix / "index.html").is_file()
+        assert sorted(p.name for p in (built_site / lang / "status").iterdir()) == ["400", "401", "403", "405", "500"]
+        assert (built_site / lang / "search" / "index.html").is_file()
+        assert (built_site / lang / "index.html").is_file()
+    for path in ("index.html", "404.html", "sitemap.xml", "robots.txt", ".nojekyll", "api/v1/errors.json",
+                 "api/v1/codes/AIS.0014.json", "assets/style.css"):
+        assert (built_site / path).is_file(), path
+    assert json.loads((built_site / "api/v1/codes/AIS.0014.json").read_text())["code"] == "AIS.0014"
+
+
+def test_every_relative_link_and_fragment_resolves(built_site):
+    assert broken_links(built_site) == []
+
+
+def test_every_index_row_has_an_anchor_and_a_self_link(built_site):
+    html = (built_site / "en" / "AIS" / "index.html").read_text(encoding="utf-8")
+    assert '<tr id="AIS.0014">' in html
+    assert 'href="#AIS.0014"' in html
+    home = parse(built_site / "zh" / "index.html")
+    assert sum(1 for i in home.ids if re.match(r"^[A-Za-z]+\.\d+$", i)) == 77
+
+
+def test_code_page_content(built_site):
+    html = (built_site / "en" / "codes" / "AIP.0008" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<var class="ph"') == 2
+    assert 'href="../../status/405/"' in html and "405 Method Not Allowed" in html
+    for section in ("message", "description", "solution", "example", "source"):
+        assert f'id="{section}"' in html
+    assert 'hreflang="zh-CN"' in html and 'href="../../../zh/codes/AIP.0008/"' in html
+    assert '<meta property="og:title" content="AIP.0008 · The request method %s is not allowed, allow is %s.">' in html
+    assert '<link rel="canonical" href="https://example.test/repo/en/codes/AIP.0008/">' in html
+    listed = (built_site / "en" / "codes" / "APIG.0301" / "index.html").read_text(encoding="utf-8")
+    assert listed.count("<li>") >= 3 and "<ol>" in listed
+
+
+def test_pages_carry_a_strict_csp_and_no_inline_script(built_site):
+    for page in (built_site / "en" / "codes" / "AIS.0014" / "index.html", built_site / "index.html",
+                 built_site / "404.html", built_site / "zh" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "Content-Security-Policy" in html and "default-src 'self'" in html
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page
+        assert not re.search(r"\son[a-z]+=", html), page
+        assert "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_404_page_links_are_under_the_base_path(built_site):
+    html = (built_site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/repo/assets/style.css"' in html and 'data-base-path="/repo/"' in html
+
+
+def test_sitemap_lists_every_page_with_alternates(built_site):
+    import xml.etree.ElementTree as ET
+    tree = ET.parse(built_site / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = tree.findall("s:url", ns)
+    assert len(urls) == 2 * (1 + 4 + 5 + 77 + 1)
+    first = urls[0]
+    assert first.find("s:loc", ns).text.startswith("https://example.test/repo/")
+    assert {link.get("hreflang") for link in first.findall("x:link", ns)} == {"zh-CN", "en"}
+
+
+def test_build_is_deterministic(tmp_path):
+    build(tmp_path / "a")
+    build(tmp_path / "b")
+    comparison = filecmp.dircmp(tmp_path / "a", tmp_path / "b")
+    assert _tree_differences(comparison) == []
+
+
+def _tree_differences(comparison):
+    found = comparison.left_only + comparison.right_only + comparison.diff_files
+    match, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files,
+                                               shallow=False)
+    found += mismatch + errors
+    for sub in comparison.subdirs.values():
+        found += _tree_differences(sub)
+    return found
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build(out)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    stamp = (out / "en" / "index.html").read_bytes()
+    calls = []
+
+    def failing_render(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 50:
+            raise BuildError("simulated failure in the middle of rendering")
+        return original(*args, **kwargs)
+
+    original = site_module.render_page
+    monkeypatch.setattr(site_module, "render_page", failing_render)
+    with pytest.raises(BuildError, match="simulated"):
+        build(out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert (out / "en" / "index.html").read_bytes() == stamp
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_failed_write_leaves_previous_site_and_no_staging(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build(out)
+    stamp = (out / "en" / "index.html").read_bytes()
+    monkeypatch.setattr(site_module.os, "rename", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        build(out)
+    assert (out / "en" / "index.html").read_bytes() == stamp
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_refuses_to_build_over_sources_or_foreign_folders(tmp_path):
+    with pytest.raises(BuildError, match="holds the project's sources"):
+        build(ROOT)
+    with pytest.raises(BuildError, match="holds the project's sources"):
+        build(ROOT / "source" / "site")
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("precious")
+    with pytest.raises(BuildError, match="not a site built by errdex"):
+        build(foreign)
+    assert (foreign / "thesis.txt").read_text() == "precious"
+
+
+def test_hostile_text_is_escaped(tmp_path):
+    data = json.loads((FIXTURES / "golden-data.json").read_text(encoding="utf-8"))
+    entry = data["codes"][0]["entries"][0]
+    entry["message"] = '<script>alert(1)</script> "quoted" \'single\' {{ 7*7 }} {% if 1 %}x{% endif %}'
+    entry["description"] = {"zh": '<img src=x onerror=alert(1)> [click](javascript:alert(1)) {{ config }}'}
+    entry["solution"] = {"zh": '"><svg onload=alert(1)>'}
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "site"
+    build(out, data=path)
+    html = (out / "zh" / "codes" / "DEMO.0001" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html and "<svg" not in html
+    assert "javascript:" not in html
+    assert "{{ 7*7 }}" in html and "49" not in html.split("DEMO.0001")[1][:0] + ""
+    assert "{% if 1 %}x{% endif %}" in html
+    assert "&#34;quoted&#34;" in html or "&quot;quoted&quot;" in html
+
+
+def test_untranslated_text_is_marked_and_counted(tmp_path):
+    result = build(tmp_path / "site", data=FIXTURES / "golden-data.json",
+                   content_locale_dir=FIXTURES / "golden-locale")
+    assert [w for w in result.warnings if "untranslated" in w] == [
+        "untranslated into en (X-1 description): '没有翻译的描述。'"]
+    html = (tmp_path / "site" / "en" / "codes" / "X-1" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="fallback" lang="zh-CN"><span class="untranslated" lang="en">Not yet translated</span>' in html
+
+
+def test_golden_build_of_the_small_fixture(tmp_path):
+    from tests.regenerate_golden import GOLDEN, build_golden, golden_files
+    out = build_golden(tmp_path / "site")
+    expected, actual = golden_files(GOLDEN), golden_files(out)
+    assert sorted(actual) == sorted(expected), "file list differs: run 'make golden' and review"
+    import difflib
+    for name in sorted(expected):
+        if expected[name] != actual[name]:
+            diff = "\n".join(difflib.unified_diff(expected[name].splitlines(), actual[name].splitlines(),
+                                                  f"golden/{name}", f"built/{name}", lineterm=""))
+            pytest.fail(f"{name} differs from the golden file (run 'make golden' and review):\n{diff[:4000]}")

@@ -39,7 +39,7 @@ test: $(VENV)/.dev ## run every test (unit, golden, browser: needs /usr/bin/chro
 	$(PY) -m pytest -q tests
 
 bench: $(VENV)/.dev ## benchmarks: scrape time, build time at 1k/10k/100k codes
-	$(PY) bench/run.py
+	$(PY) bench/run.py --search
 
 serve: ## serve site/ on 127.0.0.1 like GitHub Pages (BASE_PATH=/repo/, PORT=8000)
 	$(PY) -m errdex.serve --root site --base-path "$(or $(BASE_PATH),/)" --port $(PORT)

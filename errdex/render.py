@@ -26,12 +26,34 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
         extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, auto_reload=False)
     env.install_gettext_translations(interface_translations(lang), newstyle=True)
+    env.globals.update(fast_gettext(interface_translations(lang)))
     env.filters["markdown"] = render_markdown
     env.filters["plain"] = plain_text
     env.globals.update(
         lang=lang, other_lang=OTHER[lang], html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
         language_names=LANGUAGE_NAMES, language_labels=LANGUAGE_LABELS, urls=urls, csp=CSP, reason_phrase=reason_phrase)
     return env
+
+
+def fast_gettext(translations):
+    """`_`, `gettext` and `ngettext` with Jinja's newstyle semantics, minus its per-call overhead.
+
+    Jinja's own wrappers go through Context.call for every string (a third of the
+    render time of a code page); these cache the translated Markup per message.
+    Translations are trusted; the values put into them are escaped by Markup's %.
+    """
+    @functools.lru_cache(maxsize=None)
+    def translated(message):
+        return Markup(translations.gettext(message))
+
+    def gettext(message, **variables):
+        return translated(message) % variables
+
+    def ngettext(singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return Markup(translations.ngettext(singular, plural, num)) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def render_page(env, spec, site):

@@ -33,6 +33,7 @@ single character stands for itself). The index also holds each CJK character alo
 so that a one-character query finds it anywhere.
 """
 
+import functools
 import json
 import re
 import unicodedata
@@ -46,7 +47,7 @@ CODES_PER_SHARD = 1024
 TERM_SHARD_CHARS = 32_000
 FIELD_CODE, FIELD_STATUS, FIELD_MESSAGE, FIELD_TEXT = 1, 2, 4, 8
 
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = "\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # [^\W_] is exactly Unicode's letters and numbers (\p{L}\p{N} in search-core.js).
 _WORD_RE = re.compile(r"[^\W_]+")
 _CJK_SPLIT_RE = re.compile(f"[{CJK}]+|[^{CJK}]+")
@@ -76,9 +77,11 @@ def tokenise(text):
     return tokens
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def index_terms(text):
     """The terms a text is indexed under: its tokens and its CJK characters alone."""
-    return set(tokenise(text)) | set(_CJK_RE.findall(normalise(text)))
+    # Cached: solutions and descriptions repeat across codes, and both languages index the same texts.
+    return frozenset(tokenise(text)) | frozenset(_CJK_RE.findall(normalise(text)))
 
 
 def utf16_key(text):

@@ -16,7 +16,7 @@ index.html. `relative()` turns a path into a link from a given page, so that eve
 link inside the site is relative and the site works at / and under /repo/.
 """
 
-import posixpath
+import functools
 
 from .codes import prefix_slug
 
@@ -63,13 +63,26 @@ def output_file(path):
 
 
 def relative(from_path, to_path):
-    """Relative link from the page at from_path to to_path (folders keep their '/')."""
-    base = posixpath.dirname(output_file(from_path))
-    target = to_path.rstrip("/") or "."
-    link = posixpath.relpath(target, base or ".")
-    if to_path.endswith("/") or to_path == "":
-        link = "./" if link == "." else link + "/"
-    return link
+    """Relative link from the page at from_path to to_path (folders keep their '/').
+
+    Plain string work, no os.path: it runs for every link of every page.
+    """
+    base = _folder_segments(from_path)
+    target = [s for s in to_path.split("/") if s]
+    common = 0
+    while common < len(base) and common < len(target) and base[common] == target[common]:
+        common += 1
+    rest = "/".join(target[common:])
+    link = "../" * (len(base) - common) + rest
+    if rest and to_path.endswith("/"):
+        link += "/"
+    return link or "./"
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_segments(page_path):
+    """The folders a page's file sits in: 'en/codes/A.1/' -> ['en', 'codes', 'A.1']."""
+    return [s for s in output_file(page_path).split("/")[:-1] if s]
 
 
 def absolute(site_url, path):

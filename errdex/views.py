@@ -4,6 +4,7 @@ Each `PageSpec` names its path (urls.py), its template and its context. Texts ar
 already in the page's language (or marked as a fallback), so templates only lay out.
 """
 
+import functools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -115,8 +116,10 @@ class Group:
 
 
 def example_body(code, message):
-    """The error response body for a code, as the API sends it."""
-    return json.dumps({"error_code": code, "error_msg": message or ""}, ensure_ascii=False, indent=2)
+    """The error response body for a code, as the API sends it (pretty-printed)."""
+    # json.dumps with indent= runs the pure-Python encoder; two strings need only quoting.
+    quote = functools.partial(json.dumps, ensure_ascii=False)
+    return f'{{\n  "error_code": {quote(code)},\n  "error_msg": {quote(message or "")}\n}}'
 
 
 class SiteViews:

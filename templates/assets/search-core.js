@@ -5,7 +5,7 @@
 'use strict';
 
 (function () {
-  const CJK = '\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff';
+  const CJK = '\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff';
   const WORD_RE = /[\p{L}\p{N}]+/gu;
   const CJK_SPLIT_RE = new RegExp(`[${CJK}]+|[^${CJK}]+`, 'gu');
   const CJK_RE = new RegExp(`^[${CJK}]`, 'u');
@@ -17,7 +17,7 @@
   // The value of a code field in JSON or a log line: "error_code": "X", errorCode=X, "code": 1100.
   const KEYED_CODE_RE = /(?<![A-Za-z_])(?:error[_-]?code|code)["']?\s*[:=]\s*["']?([A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*)/gi;
 
-  const FIELD_WEIGHTS = [[1, 8], [2, 6], [4, 4], [8, 1]]; // code, status, message, texts
+  const FIELD_WEIGHTS = [[1, 8], [2, 6], [4, 4], [8, 1]]; // field bit and weight: code, status, message, texts
   const FIELD_MESSAGE = 4;
   const TIER = { EXACT: 4, PREFIX: 3, TEMPLATE: 2, TERMS: 1 };
   const PREFIX_FACTOR = 0.5;      // a word that only starts a term counts half
@@ -27,11 +27,14 @@
   const MAX_GROUPS = 32;
   const MAX_CODE_KEY = 64;
   const TEMPLATE_CANDIDATES = 10;
+  const MIN_TEMPLATE_WORDS = 3;    // shorter queries are typed, not pasted
   const MIN_TEMPLATE_LITERAL = 10; // a template must explain this many letters of the input
 
   /** Fold width and case: NFKC, then lower case. */
   function normalize(text) {
-    return String(text).normalize('NFKC').toLowerCase();
+    const string = String(text);
+    // NFKC leaves ASCII alone, and skipping it keeps highlighting cheap.
+    return (/[^\0-\x7f]/.test(string) ? string.normalize('NFKC') : string).toLowerCase();
   }
 
   /** True if a run of letters is CJK. */
@@ -190,121 +193,173 @@
     }
   }
 
-  /** Call visit(doc, fields, exact) for each posting of a term (and of longer terms, for a prefix). */
-  function forEachPosting(index, term, prefix, visit) {
-    const shards = prefix ? shardsFor(index.meta.terms, term) : [shardOf(index.meta.terms, term)];
-    for (const number of shards) {
+  const decoded = new WeakMap();
+
+  /** Term i of a term shard as {docs: Int32Array, fields: Uint8Array}, decoded once. */
+  function postingsAt(shard, i) {
+    if (!decoded.has(shard)) decoded.set(shard, []);
+    const cache = decoded.get(shard);
+    if (!cache[i]) {
+      const deltas = shard.docs[i];
+      const hex = shard.fields[i];
+      const docs = new Int32Array(deltas.length);
+      const fields = new Uint8Array(deltas.length);
+      for (let j = 0, doc = -1; j < deltas.length; j++) {
+        doc += deltas[j];
+        docs[j] = doc;
+        fields[j] = parseInt(hex[j], 16);
+      }
+      cache[i] = { docs, fields };
+    }
+    return cache[i];
+  }
+
+  /** The postings of a term and, for a prefix, of the longer terms it starts: [{docs, fields, exact}]. */
+  function termPostings(index, term, prefix) {
+    const found = [];
+    for (const number of prefix ? shardsFor(index.meta.terms, term) : [shardOf(index.meta.terms, term)]) {
       const shard = index.terms.get(number);
       for (let i = lowerBound(shard.terms, term); i < shard.terms.length; i++) {
         const exact = shard.terms[i] === term;
         if (!exact && !(prefix && shard.terms[i].startsWith(term))) break;
-        const deltas = shard.docs[i];
-        const fields = shard.fields[i];
-        let doc = -1;
-        for (let j = 0; j < deltas.length; j++) {
-          doc += deltas[j];
-          visit(doc, parseInt(fields[j], 16), exact);
-        }
+        found.push({ ...postingsAt(shard, i), exact });
       }
     }
+    return found;
   }
 
-  /** The weight of a posting: the sum of its fields' weights. */
-  function fieldWeight(fields) {
-    return FIELD_WEIGHTS.reduce((sum, [bit, weight]) => (fields & bit ? sum + weight : sum), 0);
+  // The weight of a posting by its field bits: the sum of its fields' weights.
+  const WEIGHT_OF = Array.from({ length: 16 }, (_, fields) =>
+    FIELD_WEIGHTS.reduce((sum, [bit, weight]) => (fields & bit ? sum + weight : sum), 0));
+
+  /** Documents holding a term (or one it starts): {docs: sorted, weight: per document, 0 if absent}. */
+  function termGroup(index, term, prefix) {
+    const weight = new Float32Array(index.meta.count);
+    const docs = [];
+    for (const postings of termPostings(index, term, prefix)) {
+      const factor = postings.exact ? 1 : PREFIX_FACTOR;
+      for (let j = 0; j < postings.docs.length; j++) {
+        const doc = postings.docs[j];
+        if (!weight[doc]) docs.push(doc);
+        weight[doc] = Math.max(weight[doc], WEIGHT_OF[postings.fields[j]] * factor);
+      }
+    }
+    return { docs: Int32Array.from(docs).sort(), weight };
   }
 
-  /** Documents holding a word (or, from MIN_PREFIX letters, a word it starts): doc -> weight. */
-  function wordScores(index, word) {
-    const scores = new Map();
-    forEachPosting(index, word, word.length >= MIN_PREFIX, (doc, fields, exact) => {
-      const weight = fieldWeight(fields) * (exact ? 1 : PREFIX_FACTOR);
-      if (!(scores.get(doc) >= weight)) scores.set(doc, weight);
-    });
-    return scores;
-  }
-
-  /** True if the bigrams found cover every character of the run. */
-  function covers(found) {
-    for (let char = 0; char <= found.length; char++) {
-      if (!found[char - 1] && !found[char]) return false;
+  /** True if the bigrams a document holds cover every character of the run. */
+  function covers(grams, doc) {
+    for (let char = 0; char <= grams.length; char++) {
+      if (!(char > 0 && grams[char - 1].weight[doc]) && !(char < grams.length && grams[char].weight[doc])) return false;
     }
     return true;
   }
 
-  /** Documents holding a CJK run: bigrams covering all its characters, in any order: doc -> weight. */
-  function runScores(index, run) {
-    const grams = ngrams(run).map((gram) => {
-      const scores = new Map();
-      forEachPosting(index, gram, false, (doc, fields) => scores.set(doc, fieldWeight(fields)));
-      return scores;
-    });
-    const scores = new Map();
-    for (const doc of new Set(grams.flatMap((gram) => [...gram.keys()]))) {
-      const found = grams.map((gram) => gram.get(doc));
-      if (covers(found)) scores.set(doc, Math.max(...found.filter(Boolean)));
-    }
-    return scores;
-  }
-
-  /** Documents matching every word and run of the query, scored by the sum of their weights. */
-  function termHits(query, index, hits) {
-    const groups = [...query.words.map((w) => wordScores(index, w)), ...query.runs.map((r) => runScores(index, r))];
-    if (!groups.length) return;
-    groups.sort((a, b) => a.size - b.size);
-    for (const [doc, weight] of groups[0]) {
-      let score = weight;
-      for (const group of groups.slice(1)) {
-        if (!group.has(doc)) { score = null; break; }
-        score += group.get(doc);
+  /** Documents holding a CJK run: bigrams covering all its characters, in any order. */
+  function runGroup(index, run) {
+    const grams = ngrams(run).map((gram) => termGroup(index, gram, false));
+    const weight = new Float32Array(index.meta.count);
+    const docs = [];
+    for (const gram of grams) {
+      for (const doc of gram.docs) {
+        if (weight[doc] || !covers(grams, doc)) continue;
+        weight[doc] = Math.max(...grams.map((g) => g.weight[doc]));
+        docs.push(doc);
       }
-      if (score !== null) addHit(hits, doc, TIER.TERMS, score);
     }
+    return { docs: Int32Array.from(docs).sort(), weight };
   }
 
-  /** Documents whose messages share the most words with a pasted message: worth a template test. */
+  /** Documents matching every word and run of the query: {docs, scores}, scores summing the weights. */
+  function termHits(query, index) {
+    const groups = [
+      ...query.words.map((word) => termGroup(index, word, word.length >= MIN_PREFIX)),
+      ...query.runs.map((run) => runGroup(index, run)),
+    ].sort((a, b) => a.docs.length - b.docs.length);
+    const docs = [];
+    const scores = [];
+    for (const doc of groups.length ? groups[0].docs : []) {
+      const score = groups.every((group) => group.weight[doc]) ? groups.reduce((sum, g) => sum + g.weight[doc], 0) : 0;
+      if (score) {
+        docs.push(doc);
+        scores.push(score);
+      }
+    }
+    return { docs, scores };
+  }
+
+  /** The k best items by a comparator, best first (insertion into a short sorted list). */
+  function best(items, k, compare) {
+    const top = [];
+    for (const item of items) {
+      if (top.length === k && compare(item, top[k - 1]) >= 0) continue;
+      let low = 0;
+      let high = top.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (compare(item, top[middle]) < 0) high = middle; else low = middle + 1;
+      }
+      top.splice(low, 0, item);
+      if (top.length > k) top.pop();
+    }
+    return top;
+  }
+
+  /** Documents whose messages share the rarest words with a pasted message: worth a template test. */
   function templateCandidates(query, index) {
-    if (query.words.length < 2 || query.skeleton.length < MIN_TEMPLATE_LITERAL) return [];
-    const counts = new Map();
+    if (query.words.length < MIN_TEMPLATE_WORDS || query.skeleton.length < MIN_TEMPLATE_LITERAL) return [];
+    const score = new Float32Array(index.meta.count);
+    const shared = new Uint8Array(index.meta.count);
+    const touched = [];
     for (const word of query.words) {
-      forEachPosting(index, word, false, (doc, fields) => {
-        if (fields & FIELD_MESSAGE) counts.set(doc, (counts.get(doc) || 0) + 1);
-      });
+      for (const { docs, fields } of termPostings(index, word, false)) {
+        const rarity = Math.log(1 + index.meta.count / docs.length);
+        for (let j = 0; j < docs.length; j++) {
+          if (!(fields[j] & FIELD_MESSAGE)) continue;
+          if (!shared[docs[j]]++) touched.push(docs[j]);
+          score[docs[j]] += rarity;
+        }
+      }
     }
-    return [...counts].filter(([, count]) => count >= 2)
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, TEMPLATE_CANDIDATES).map(([doc]) => doc);
+    const worth = touched.filter((doc) => shared[doc] >= MIN_TEMPLATE_WORDS);
+    return best(worth, TEMPLATE_CANDIDATES, (a, b) => score[b] - score[a] || a - b);
   }
 
-  /** Search the loaded shards: {hits: Map doc -> hit, candidates: docs to test as templates}. */
+  /** Search the loaded shards: {special: Map doc -> code hit, terms: {docs, scores}, candidates}. */
   function search(query, index, withTerms) {
-    const hits = new Map();
-    codeHits(query, index, hits);
-    if (!withTerms) return { hits, candidates: [] };
-    termHits(query, index, hits);
-    return { hits, candidates: templateCandidates(query, index) };
+    const special = new Map();
+    codeHits(query, index, special);
+    if (!withTerms) return { special, terms: { docs: [], scores: [] }, candidates: [] };
+    return { special, terms: termHits(query, index), candidates: templateCandidates(query, index) };
   }
 
-  /** Hits ordered best first: tier, then score, then code order. */
-  function rank(hits) {
-    return [...hits.values()].sort((a, b) => b.tier - a.tier || b.score - a.score || a.doc - b.doc);
+  /** The best `limit` hits ({doc, tier, score}) and the number of documents found. */
+  function rank(found, limit) {
+    // Every special hit (code, prefix, template) ranks above every term hit.
+    const special = [...found.special.values()].sort((a, b) => b.tier - a.tier || b.score - a.score || a.doc - b.doc);
+    const { docs, scores } = found.terms;
+    const rest = [];
+    for (let i = 0; i < docs.length; i++) if (!found.special.has(docs[i])) rest.push(i);
+    const top = best(rest, limit, (a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
+    const terms = top.map((i) => ({ doc: docs[i], tier: TIER.TERMS, score: scores[i] }));
+    return { total: special.length + rest.length, hits: special.concat(terms).slice(0, limit) };
   }
 
   /** The documents to load to show `limit` results: the best ones and the template candidates. */
   function docsNeeded(found, limit) {
     // Template hits only move candidates up, so the final best ones are among these.
-    return unique([...rank(found.hits).slice(0, limit).map((hit) => hit.doc), ...found.candidates]);
+    return unique([...rank(found, limit).hits.map((hit) => hit.doc), ...found.candidates]);
   }
 
-  /** Add template hits from loaded documents ([code, statuses, messages, ...]); return the ranking. */
-  function finish(found, query, docOf) {
+  /** Add the template hits among loaded documents ([code, statuses, messages, ...]); rank. */
+  function finish(found, query, docOf, limit) {
     for (const doc of found.candidates) {
       for (const message of docOf(doc)[2]) {
         const explained = matchTemplate(templatePieces(message), query.skeleton);
-        if (explained >= MIN_TEMPLATE_LITERAL) addHit(found.hits, doc, TIER.TEMPLATE, explained);
+        if (explained >= MIN_TEMPLATE_LITERAL) addHit(found.special, doc, TIER.TEMPLATE, explained);
       }
     }
-    return rank(found.hits);
+    return rank(found, limit);
   }
 
   /** Ranges [start, end) of a text to highlight for a query, sorted and merged. */

@@ -1,0 +1,149 @@
+"""The search index writer, its tokeniser's JavaScript twin, and node's unit tests of search-core.js."""
+
+import bisect
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from errdex import search_index
+from errdex.codes import lookup_key, prefix_of
+from errdex.search_index import separator, tokenise, utf16_key, write_search_index
+from tests.conftest import ROOT
+
+VECTORS = json.loads((ROOT / "tests" / "js" / "tokenize_vectors.json").read_text(encoding="utf-8"))
+
+
+def record(code, message="The token is empty.", status=400, zh="Token为空。", en="Send a token.", retired=False):
+    """A search record as the site build passes it (English pages)."""
+    return {"code": code, "url": f"en/codes/{code}/", "prefix": prefix_of(code), "statuses": [status],
+            "messages": [message], "snippet": zh, "texts": {"zh": [zh], "en": [en]}, "retired": retired}
+
+
+def read(out, path):
+    """A JSON file of the English index."""
+    return json.loads((out / "search-index" / "en" / path).read_text(encoding="utf-8"))
+
+
+def all_terms(out):
+    """Decode every term shard: {term: {document: field bits}}."""
+    meta, terms = read(out, "meta.json"), {}
+    for number in range(len(meta["terms"]) + 1):
+        shard = read(out, f"terms/{number}.json")
+        for term, deltas, fields in zip(shard["terms"], shard["docs"], shard["fields"]):
+            docs = [sum(deltas[:i + 1]) - 1 for i in range(len(deltas))]
+            terms[term] = {doc: int(bits, 16) for doc, bits in zip(docs, fields)}
+    return terms
+
+
+@pytest.mark.parametrize("text, expected", VECTORS["tokenize"])
+def test_tokenise_gives_the_shared_vectors(text, expected):
+    assert tokenise(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", VECTORS["fold"])
+def test_lookup_key_gives_the_shared_vectors(text, expected):
+    assert lookup_key(text) == expected
+
+
+def test_node_unit_tests_of_search_core_pass():
+    node = shutil.which("node")
+    assert node, "node is needed for tests/js/ (the search-core.js unit tests)"
+    result = subprocess.run([node, "--test", "tests/js/"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "# fail 0" in result.stdout
+
+
+def test_writes_the_documented_files_and_returns_their_sorted_paths(tmp_path):
+    paths = write_search_index([record("AIS.0014"), record("AIS.0015")], "en", tmp_path)
+    assert paths == sorted(paths) == ["search-index/en/codes/0.json", "search-index/en/docs/0.json",
+                                      "search-index/en/meta.json", "search-index/en/terms/0.json"]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.json")) == paths
+    assert read(tmp_path, "meta.json") == {
+        "format": 1, "lang": "en", "count": 2, "url": "en/codes/{code}/",
+        "docs_per_shard": search_index.DOCS_PER_SHARD, "codes": [], "terms": []}
+
+
+def test_output_is_byte_identical_for_the_same_input(tmp_path):
+    records = [record(f"AIS.{n:04d}", message=f"Message %s number {n}.", zh=f"错误{n}号") for n in range(300)]
+    first = write_search_index(records, "en", tmp_path / "a")
+    second = write_search_index(records, "en", tmp_path / "b")
+    assert first == second
+    for path in first:
+        assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes(), path
+
+
+def test_documents_keep_the_record_order_and_skip_missing_messages(tmp_path):
+    records = [record("AIP.0008", message="The request method %s is not allowed, allow is %s.", status=405),
+               {**record("AIS.0013", zh=""), "messages": [None, "Two."], "statuses": [400, 500]}]
+    write_search_index(records, "en", tmp_path)
+    assert read(tmp_path, "docs/0.json") == [
+        ["AIP.0008", [405], ["The request method %s is not allowed, allow is %s."], "Token为空。", 0],
+        ["AIS.0013", [400, 500], ["Two."], "", 0]]
+
+
+def test_terms_carry_their_fields_from_both_languages_without_placeholders(tmp_path):
+    records = [record("ModelArts.4101", message="The token {0} is empty: %d.", status=405,
+                      zh="此账户已被冻结", en="Check the account.")]
+    write_search_index(records, "en", tmp_path)
+    terms = all_terms(tmp_path)
+    code, status, message, text = (search_index.FIELD_CODE, search_index.FIELD_STATUS,
+                                   search_index.FIELD_MESSAGE, search_index.FIELD_TEXT)
+    assert terms["modelarts"] == {0: code} and terms["4101"] == {0: code}
+    assert terms["405"] == {0: status}
+    assert terms["token"] == {0: message}
+    assert terms["the"] == {0: message | text}
+    assert terms["账户"] == {0: text} and terms["冻结"] == {0: text} and terms["冻"] == {0: text}
+    assert terms["account"] == {0: text}
+    assert not {"0", "d", "s"} & set(terms)
+
+
+def test_retired_codes_are_found_by_code_only(tmp_path):
+    write_search_index([record("AIS.0001"), record("AIS.0002", message="Gone forever.", retired=True)],
+                       "en", tmp_path)
+    assert read(tmp_path, "codes/0.json") == {"keys": ["ais0001", "ais0002"], "docs": [0, 1], "retired": [1]}
+    terms = all_terms(tmp_path)
+    assert "gone" not in terms and all(1 not in postings for postings in terms.values())
+    assert read(tmp_path, "docs/0.json")[1][4] == 1
+
+
+def test_shards_split_sorted_keys_at_the_bounds(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "CODES_PER_SHARD", 3)
+    monkeypatch.setattr(search_index, "TERM_SHARD_CHARS", 60)
+    monkeypatch.setattr(search_index, "DOCS_PER_SHARD", 4)
+    # AB.1 and AB-1 share a lookup key, so they must share a shard.
+    codes = ["AB-1", "AB.1", "AB.2", "AB.3", "AC.1", "B.1", "B.10", "B.2", "CC.1", "D.1"]
+    records = [record(c, message=f"Word{i} and more words %s.", zh=f"中文{i}第") for i, c in enumerate(codes)]
+    paths = write_search_index(records, "en", tmp_path)
+    meta = read(tmp_path, "meta.json")
+    assert len(meta["codes"]) >= 2 and len(meta["terms"]) >= 2
+    assert sum(p.startswith("search-index/en/docs/") for p in paths) == 3
+    for kind, keys_field in (("codes", "keys"), ("terms", "terms")):
+        bounds = [utf16_key(b) for b in meta[kind]]
+        seen = []
+        for number in range(len(bounds) + 1):
+            keys = read(tmp_path, f"{kind}/{number}.json")[keys_field]
+            assert keys == sorted(keys, key=utf16_key)
+            assert all(bisect.bisect_right(bounds, utf16_key(k)) == number for k in keys), (kind, number)
+            seen += keys
+        assert seen == sorted(seen, key=utf16_key)
+    assert read(tmp_path, "docs/2.json")[1][0] == "D.1"
+
+
+def test_separator_is_the_shortest_prefix_that_sorts_above_the_last_key():
+    assert separator("ais0014", "aiz") == "aiz"
+    assert separator("ais0014", "ais0015") == "ais0015"
+    assert separator("apple", "banana") == "b"
+    assert separator("ab", "abc") == "abc"
+
+
+def test_keys_sort_as_javascript_compares_them():
+    # An emoji is a surrogate pair in UTF-16 and sorts before U+FF01 there, after it by code point.
+    assert sorted(["\uff01", "\U0001F600"], key=utf16_key) == ["\U0001F600", "\uff01"]
+
+
+def test_every_page_url_must_follow_one_pattern(tmp_path):
+    odd = {**record("AIS.0002"), "url": "en/other/AIS.0002/"}
+    with pytest.raises(ValueError, match="AIS.0002"):
+        write_search_index([record("AIS.0001"), odd], "en", tmp_path)

@@ -37,6 +37,8 @@ def _converter():
 
 
 _MD = _converter()
+# Notes are the repository's own Markdown: raw HTML is allowed in, then cleaned by nh3.
+_NOTES_MD = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -48,6 +50,11 @@ def render_markdown(text):
         return Markup("<p>") + escape(text) + Markup("</p>")
     html = _MD.reset().convert(text)
     return Markup(sanitise(html))
+
+
+def render_note(text):
+    """Render a maintainer's note (Markdown, raw HTML allowed) to sanitised HTML."""
+    return Markup(sanitise(_NOTES_MD.reset().convert(text or "")))
 
 
 def sanitise(html):

@@ -269,7 +269,7 @@ def _read_entry(reader, raw, where, source_ids):
     for i, o in enumerate(reader.field(raw, "origins", list, where)):
         place = f"{where}.origins[{i}]"
         source = reader.field(o, "source", str, place)
-        if source not in source_ids:
+        if source_ids is not None and source not in source_ids:
             reader.fail(f"{place}.source", f"no source with id {source!r} (known: {sorted(source_ids)})")
         origins.append(Origin(source, reader.field(o, "row", int, place),
                               reader.field(o, "line", int, place, nullable=True)))

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from . import urls
 from .i18n import HTML_LANG, LANGUAGE_LABELS, OTHER, interface_translations
 from .http_status import reason_phrase
-from .markup import plain_text, render_markdown
+from .markup import plain_text, render_markdown, render_note
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -29,6 +29,7 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
     env.globals.update(fast_gettext(interface_translations(lang)))
     env.filters["markdown"] = render_markdown
     env.filters["plain"] = plain_text
+    env.filters["note"] = render_note
     env.globals.update(
         lang=lang, other_lang=OTHER[lang], html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
         language_names=LANGUAGE_NAMES, language_labels=LANGUAGE_LABELS, urls=urls, csp=CSP, reason_phrase=reason_phrase)

@@ -17,10 +17,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from . import model, urls
-from .errors import BuildError
+from . import lifecycle, model, urls
+from .errors import BuildError, DataError
 from .i18n import HTML_LANG
-from .pipeline import DATA_FILE, ROOT
+from .notes import NOTES_DIR, load_notes
+from .pipeline import DATA_FILE, ROOT, write_atomic
+from .search_index import write_search_index
 from .render import TEMPLATES_DIR, make_environment, render_page, render_root_page
 from .views import SiteViews, language_pages
 
@@ -51,6 +53,24 @@ class SiteSettings:
 
 
 @dataclass(frozen=True)
+class SiteInputs:
+    """The repository's files besides the dataset: notes, retired codes, redirects, registry.
+
+    `repository()` names the committed ones; tests and other datasets pass their own (or none).
+    """
+
+    notes_dir: Path | None = None
+    retired_file: Path | None = None
+    redirects_file: Path | None = None
+    registry_file: Path | None = None
+    content_locale_dir: Path | None = None
+
+    @staticmethod
+    def repository():
+        return SiteInputs(NOTES_DIR, lifecycle.RETIRED_FILE, lifecycle.REDIRECTS_FILE, lifecycle.REGISTRY_FILE)
+
+
+@dataclass(frozen=True)
 class BuildResult:
     pages: int
     files: int
@@ -64,13 +84,14 @@ def build_command(args):
     settings = SiteSettings.from_options(args.site_url, args.base_path)
     data = Path(args.data) if args.data else DATA_FILE
     out = Path(args.out) if args.out else SITE_DIR
-    result = build_site(data, out, settings, strict=args.strict, warn=report_warnings)
+    inputs = SiteInputs.repository() if not args.data else SiteInputs()
+    result = build_site(data, out, settings, strict=args.strict, warn=report_warnings, inputs=inputs)
     print(f"built {out}: {result.pages} pages, {result.files} files, {len(result.warnings)} warning(s), "
           f"{result.seconds:.2f} s")
     return 0
 
 
-def build_site(data, out, settings, strict=False, warn=None, content_locale_dir=None, workers=None):
+def build_site(data, out, settings, strict=False, warn=None, inputs=None, workers=None):
     """Gather, validate, render into a temporary folder, then replace `out`."""
     started = time.perf_counter()
     out = Path(out).resolve()
@@ -80,11 +101,14 @@ def build_site(data, out, settings, strict=False, warn=None, content_locale_dir=
     collecting = gc.isenabled()
     gc.disable()
     try:
+        inputs = inputs or SiteInputs()
         dataset = model.load(data)
-        plan = plan_site(dataset, settings, content_locale_dir)
+        plan = plan_site(dataset, settings, inputs)
         if warn is not None:
             warn(plan.warnings, strict)
         write_tree_atomically(out, functools.partial(write_site, plan, settings, workers=workers))
+        if inputs.registry_file is not None:
+            write_atomic(inputs.registry_file, lifecycle.registry_text(plan.published | plan.published_before))
     finally:
         if collecting:
             gc.enable()
@@ -99,6 +123,9 @@ class SitePlan:
     pages: tuple  # PageSpec, rendered by the language's environment
     files: dict  # site-relative path -> str or bytes, ready to write
     warnings: tuple
+    search_records: dict  # lang -> records for the search index
+    published: frozenset = frozenset()  # URLs this build publishes (pages and API files)
+    published_before: frozenset = frozenset()
 
 
 def check_output_folder(out):
@@ -114,13 +141,27 @@ def check_output_folder(out):
                          f"(no {' and '.join(SITE_MARKERS)}); remove it or choose another --out")
 
 
-def plan_site(dataset, settings, content_locale_dir=None):
-    """Gather every page and file of the site; render only the few root files."""
+def plan_site(dataset, settings, inputs=None):
+    """Gather and check every page and file of the site; render only the few root files."""
+    inputs = inputs or SiteInputs()
+    retired = lifecycle.load_retired(inputs.retired_file) if inputs.retired_file else ()
+    current = {c.code for c in dataset.codes}
+    for record in retired:
+        if record.code.code in current:
+            raise DataError(f"{inputs.retired_file}: {record.code.code} is retired but upstream lists it "
+                            f"again; remove it from the file (make update does)")
+    known = current | {r.code.code for r in retired}
+    redirects = (lifecycle.resolve_redirects(lifecycle.load_redirects(inputs.redirects_file), known,
+                                             inputs.redirects_file) if inputs.redirects_file else {})
+    prefixes = {c.prefix for c in dataset.codes} | {r.code.prefix for r in retired}
+    notes, warnings = (load_notes(inputs.notes_dir, known, {p or "_" for p in prefixes})
+                       if inputs.notes_dir else (None, []))
     envs = {lang: make_environment(lang) for lang in urls.LANGUAGES}
-    pages, warnings = [], []
+    pages, records = [], {}
     for lang in urls.LANGUAGES:
-        views = SiteViews(dataset, lang, content_locale_dir)
+        views = SiteViews(dataset, lang, inputs.content_locale_dir, retired, redirects, notes)
         pages.extend(language_pages(views))
+        records[lang] = views.search_records()
         warnings.extend(views.warnings())
     files = {
         "index.html": render_root_page(envs["en"], "landing.html", "index.html", settings,
@@ -130,10 +171,13 @@ def plan_site(dataset, settings, content_locale_dir=None):
         "robots.txt": robots_txt(settings),
         ".nojekyll": "",
     }
-    files.update(sitemap_files(pages, settings))
-    files.update(api_files(dataset))
+    files.update(sitemap_files([p for p in pages if p.template != "redirect.html"], settings))
+    files.update(api_files(dataset, retired, redirects))
     files.update(asset_files())
-    return SitePlan(tuple(pages), files, tuple(warnings))
+    published = frozenset([p.path for p in pages] + [f for f in files if f.startswith("api/")])
+    before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
+    lifecycle.check_registry(before, published, inputs.registry_file)
+    return SitePlan(tuple(pages), files, tuple(warnings), records, published, before)
 
 
 # Below this many pages, forking workers costs more than it saves.
@@ -145,6 +189,8 @@ def write_site(plan, settings, staging, workers=None):
     """Write the plan into the staging folder, rendering pages on every core."""
     for path, content in sorted(plan.files.items()):
         _write(staging / path, content)
+    for lang, records in sorted(plan.search_records.items()):
+        write_search_index(records, lang, staging)
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(plan.pages) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
         _render_share(plan.pages, settings, staging, 0, 1)
@@ -222,14 +268,21 @@ def robots_txt(settings):
     return "\n".join(lines) + "\n"
 
 
-def api_files(dataset):
-    """The dataset, one file per code, and the code list the 404 resolver reads."""
+def api_files(dataset, retired=(), redirects=None):
+    """The dataset, one file per code (retired ones too), and the list of codes with pages."""
     # Compact JSON: the C encoder is ten times faster than indent=, and bots need no layout.
     compact = functools.partial(json.dumps, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     files = {urls.API_DATASET_PATH: compact(model.dataset_to_json(dataset)) + "\n"}
     for code in dataset.codes:
         files[urls.api_code_path(code.code)] = compact(model.code_to_json(code)) + "\n"
-    files[urls.API_CODES_PATH] = compact([c.code for c in dataset.codes]) + "\n"
+    for record in retired:
+        files[urls.api_code_path(record.code.code)] = compact(
+            {**model.code_to_json(record.code), "retired_on": record.retired_on}) + "\n"
+    for old, new in sorted((redirects or {}).items()):
+        files[urls.api_code_path(old)] = compact({"code": old, "redirect_to": new}) + "\n"
+    # Every code that has a page: the 404 page resolves mistyped links against it.
+    with_pages = [c.code for c in dataset.codes] + [r.code.code for r in retired] + sorted(redirects or {})
+    files[urls.API_CODES_PATH] = compact(with_pages) + "\n"
     return files
 
 

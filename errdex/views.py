@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from . import urls
 from .http_status import reason_phrase
 from .i18n import ContentTranslator
+from .codes import code_sort_key
 from .markup import message_parts, plain_text
 
 # Above this many codes the home page links to the prefix indexes instead of listing every code.
@@ -85,6 +86,8 @@ class CodeView:
     same_message: tuple  # RowView of other codes with an identical message
     previous: RowView | None
     next: RowView | None
+    note: object = None  # LocalText of the maintainers' note, if any
+    retired_on: str | None = None  # date upstream stopped listing the code
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,23 @@ class SourceView:
 
 @dataclass(frozen=True)
 class Group:
-    """A prefix or a status with its codes."""
+    """A prefix or a status with its codes (and, for a prefix, its retired codes and note)."""
 
     key: object
     path: str
     rows: tuple
+    retired: tuple = ()
+    note: object = None
+
+
+@dataclass(frozen=True)
+class RedirectView:
+    """A code that upstream renamed or split: its page sends the reader on."""
+
+    code: str
+    path: str
+    target: str
+    target_path: str
 
 
 def example_body(code, message):
@@ -125,12 +140,16 @@ def example_body(code, message):
 class SiteViews:
     """Build the view data of one language from the dataset."""
 
-    def __init__(self, dataset, lang, locale_dir=None):
+    def __init__(self, dataset, lang, locale_dir=None, retired=(), redirects=None, notes=None):
         self.dataset = dataset
         self.lang = lang
         self.translator = ContentTranslator(lang, **({"locale_dir": locale_dir} if locale_dir else {}))
         self.sources = {s.id: s for s in dataset.sources}
         self.rows = tuple(self._row(code) for code in dataset.codes)
+        self.retired = tuple(retired)
+        self.retired_rows = tuple(self._row(r.code) for r in self.retired)
+        self.redirects = dict(redirects or {})
+        self.notes = notes
 
     # ------------------------------------------------------------ rows and groups
 
@@ -142,11 +161,18 @@ class SiteViews:
                        statuses=_statuses(code), message=first.message, summary=summary)
 
     def prefixes(self):
-        """Prefix groups in dataset order (already sorted by prefix)."""
-        groups = OrderedDict()
+        """Prefix groups sorted by prefix, with their retired codes apart."""
+        groups, retired = {}, {}
         for code, row in zip(self.dataset.codes, self.rows):
             groups.setdefault(code.prefix, []).append(row)
-        return tuple(Group(p, urls.prefix_path(self.lang, p), tuple(rows)) for p, rows in groups.items())
+        for record, row in zip(self.retired, self.retired_rows):
+            retired.setdefault(record.code.prefix, []).append(row)
+        keys = sorted(set(groups) | set(retired), key=lambda p: (p.casefold(), p))
+        return tuple(Group(p, urls.prefix_path(self.lang, p), tuple(groups.get(p, ())),
+                           tuple(retired.get(p, ())), self._note("prefix", p)) for p in keys)
+
+    def _note(self, kind, key):
+        return self.notes.pick(kind, key, self.lang) if self.notes else None
 
     def statuses(self):
         """Status groups in numeric order; a code with several statuses is in each."""
@@ -166,12 +192,15 @@ class SiteViews:
             for message in {e.message for e in code.entries if e.message}:
                 by_message.setdefault(message, []).append(row)
         views = []
-        prefix_rows = {g.key: g.rows for g in self.prefixes()}
         positions = {}
-        for rows in prefix_rows.values():
-            for index, row in enumerate(rows):
-                positions[row.code] = (rows, index)
-        for code, row in zip(self.dataset.codes, self.rows):
+        for group in self.prefixes():
+            for rows in (group.rows, group.retired):
+                for index, row in enumerate(rows):
+                    positions[row.code] = (rows, index)
+        retired_on = {r.code.code: r.retired_on for r in self.retired}
+        all_codes = list(zip(self.dataset.codes, self.rows)) + \
+            list(zip((r.code for r in self.retired), self.retired_rows))
+        for code, row in all_codes:
             rows, index = positions[code.code]
             same = OrderedDict()
             for entry in code.entries:
@@ -184,8 +213,40 @@ class SiteViews:
                 statuses=row.statuses, headline=self._headline(code, row),
                 same_message=tuple(same.values()),
                 previous=rows[index - 1] if index > 0 else None,
-                next=rows[index + 1] if index + 1 < len(rows) else None))
+                next=rows[index + 1] if index + 1 < len(rows) else None,
+                note=self._note("code", code.code), retired_on=retired_on.get(code.code)))
         return views
+
+    def redirect_views(self):
+        """One page per redirected code, pointing at its final target."""
+        return tuple(RedirectView(old, urls.code_path(self.lang, old), new, urls.code_path(self.lang, new))
+                     for old, new in sorted(self.redirects.items()))
+
+    def search_records(self):
+        """What the search index needs of every code, current and retired."""
+        retired = {r.code.code for r in self.retired}
+        records = []
+        for code, row in list(zip(self.dataset.codes, self.rows)) + \
+                list(zip((r.code for r in self.retired), self.retired_rows)):
+            texts = {"zh": [], "en": []}
+            for entry in code.entries:
+                for field_texts in (entry.description, entry.solution):
+                    for lang, text in field_texts.items():
+                        texts[lang].append(plain_text(text))
+                    if self.lang not in field_texts and field_texts:
+                        translated = self.translator.pick(field_texts, code.code)
+                        if translated and not translated.fallback:
+                            texts[self.lang].append(plain_text(translated.text))
+            note_texts = self.notes.texts.get(("code", code.code), {}) if self.notes else {}
+            for lang, text in note_texts.items():
+                texts[lang].append(plain_text(text))
+            records.append({
+                "code": code.code, "url": row.path, "prefix": code.prefix, "statuses": list(row.statuses),
+                "messages": [e.message for e in code.entries if e.message],
+                "snippet": plain_text(row.summary.text) if row.summary else "",
+                "texts": texts, "retired": code.code in retired,
+            })
+        return sorted(records, key=lambda r: code_sort_key(r["code"]))
 
     def _headline(self, code, row):
         """'The JSON format … is incorrect.' in en; the Chinese description in zh."""
@@ -204,11 +265,14 @@ class SiteViews:
             solution=self.translator.pick(entry.solution, f"{place} solution"),
             example=example_body(code.code, entry.message),
             variants=tuple(self._variant(v) for v in entry.variants),
-            origins=tuple(self._origin(o) for o in entry.origins),
+            origins=tuple(self._origin(o) for o in entry.origins if o.source in self.sources),
             extra=tuple(sorted(entry.extra.items())))
 
     def _variant(self, variant):
-        source = self.sources[variant["source"]]
+        source = self.sources.get(variant["source"])
+        if source is None:
+            return {"language": "", "service": variant["source"], "message": variant.get("message"),
+                    "http_status": variant.get("http_status")}
         return {"language": source.language, "service": source.service,
                 "message": variant.get("message"), "http_status": variant.get("http_status")}
 
@@ -277,5 +341,8 @@ def language_pages(views, home_table_limit=HOME_TABLE_LIMIT):
     for view in views.code_views():
         pages.append(PageSpec(view.path, "code.html", lang, {"view": view},
                               {other: urls.code_path(other, view.code)}))
+    for redirect in views.redirect_views():
+        pages.append(PageSpec(redirect.path, "redirect.html", lang, {"redirect": redirect},
+                              {other: urls.code_path(other, redirect.code)}))
     pages.append(PageSpec(urls.search_path(lang), "search.html", lang, {}, {other: urls.search_path(other)}))
     return pages

@@ -23,10 +23,14 @@ BASE_PATH = "/repo/"
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The seed site, built once per test session into a temporary folder."""
-    from errdex.site import SiteSettings, build_site
+    from dataclasses import replace
+
+    from errdex.site import SiteInputs, SiteSettings, build_site
     out = tmp_path_factory.mktemp("seed-site") / "site"
+    # The repository's notes, retired codes and redirects; the registry is read, never written.
+    inputs = replace(SiteInputs.repository(), registry_file=None)
     build_site(ROOT / "source" / "errors.json", out,
-               SiteSettings.from_options("https://example.test/repo/", BASE_PATH))
+               SiteSettings.from_options("https://example.test/repo/", BASE_PATH), inputs=inputs)
     return out
 
 

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from errdex.site import SiteSettings, build_site  # noqa: E402
+from errdex.site import SiteInputs, SiteSettings, build_site  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLDEN = ROOT / "tests" / "golden"
@@ -20,7 +20,7 @@ SKIPPED = ("assets/",)
 def build_golden(out):
     """Build the fixture site as the golden files expect it."""
     build_site(FIXTURES / "golden-data.json", out, SiteSettings.from_options("https://example.test/errdex/"),
-               content_locale_dir=FIXTURES / "golden-locale")
+               inputs=SiteInputs(content_locale_dir=FIXTURES / "golden-locale"))
     return Path(out)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from errdex import site as site_module
 from errdex.errors import BuildError
-from errdex.site import SiteSettings, build_site
+from errdex.site import SiteInputs, SiteSettings, build_site
 from tests.conftest import FIXTURES, ROOT
 from tests.sitecheck import broken_links, parse
 
@@ -171,7 +171,7 @@ def test_hostile_text_is_escaped(tmp_path):
 
 def test_untranslated_text_is_marked_and_counted(tmp_path):
     result = build(tmp_path / "site", data=FIXTURES / "golden-data.json",
-                   content_locale_dir=FIXTURES / "golden-locale")
+                   inputs=SiteInputs(content_locale_dir=FIXTURES / "golden-locale"))
     assert [w for w in result.warnings if "untranslated" in w] == [
         "untranslated into en (X-1 description): '没有翻译的描述。'"]
     html = (tmp_path / "site" / "en" / "codes" / "X-1" / "index.html").read_text(encoding="utf-8")

@@ -193,15 +193,32 @@
     }
   }
 
+  // The weight of a posting by its field bits: the sum of its fields' weights.
+  const WEIGHT_OF = Array.from({ length: 16 }, (_, fields) =>
+    FIELD_WEIGHTS.reduce((sum, [bit, weight]) => (fields & bit ? sum + weight : sum), 0));
   const decoded = new WeakMap();
 
-  /** Term i of a term shard as {docs: Int32Array, fields: Uint8Array}, decoded once. */
-  function postingsAt(shard, i) {
-    if (!decoded.has(shard)) decoded.set(shard, []);
-    const cache = decoded.get(shard);
-    if (!cache[i]) {
-      const deltas = shard.docs[i];
-      const hex = shard.fields[i];
+  /** The terms equal to a term and, for a prefix, the longer terms it starts: [{shard, i, exact, size}]. */
+  function matchingTerms(index, term, prefix) {
+    const found = [];
+    for (const number of prefix ? shardsFor(index.meta.terms, term) : [shardOf(index.meta.terms, term)]) {
+      const shard = index.terms.get(number);
+      for (let i = lowerBound(shard.terms, term); i < shard.terms.length; i++) {
+        const exact = shard.terms[i] === term;
+        if (!exact && !(prefix && shard.terms[i].startsWith(term))) break;
+        found.push({ shard, i, exact, size: shard.docs[i].length });
+      }
+    }
+    return found;
+  }
+
+  /** A term's postings as {docs: Int32Array, fields: Uint8Array}, decoded once. */
+  function postings(term) {
+    if (!decoded.has(term.shard)) decoded.set(term.shard, []);
+    const cache = decoded.get(term.shard);
+    if (!cache[term.i]) {
+      const deltas = term.shard.docs[term.i];
+      const hex = term.shard.fields[term.i];
       const docs = new Int32Array(deltas.length);
       const fields = new Uint8Array(deltas.length);
       for (let j = 0, doc = -1; j < deltas.length; j++) {
@@ -209,120 +226,138 @@
         docs[j] = doc;
         fields[j] = parseInt(hex[j], 16);
       }
-      cache[i] = { docs, fields };
+      cache[term.i] = { docs, fields };
     }
-    return cache[i];
+    return cache[term.i];
   }
 
-  /** The postings of a term and, for a prefix, of the longer terms it starts: [{docs, fields, exact}]. */
-  function termPostings(index, term, prefix) {
-    const found = [];
-    for (const number of prefix ? shardsFor(index.meta.terms, term) : [shardOf(index.meta.terms, term)]) {
-      const shard = index.terms.get(number);
-      for (let i = lowerBound(shard.terms, term); i < shard.terms.length; i++) {
-        const exact = shard.terms[i] === term;
-        if (!exact && !(prefix && shard.terms[i].startsWith(term))) break;
-        found.push({ ...postingsAt(shard, i), exact });
-      }
-    }
-    return found;
+  /** The weight of a document in a term's postings, 0 if absent; a longer term counts less. */
+  function weightIn(term, doc) {
+    const { docs, fields } = postings(term);
+    const j = lowerBound(docs, doc);
+    return docs[j] === doc ? WEIGHT_OF[fields[j]] * (term.exact ? 1 : PREFIX_FACTOR) : 0;
   }
 
-  // The weight of a posting by its field bits: the sum of its fields' weights.
-  const WEIGHT_OF = Array.from({ length: 16 }, (_, fields) =>
-    FIELD_WEIGHTS.reduce((sum, [bit, weight]) => (fields & bit ? sum + weight : sum), 0));
+  /** The best weight of a document among terms, 0 if in none. */
+  function bestWeight(terms, doc) {
+    return terms.reduce((weight, term) => Math.max(weight, weightIn(term, doc)), 0);
+  }
 
-  /** Documents holding a term (or one it starts): {docs: sorted, weight: per document, 0 if absent}. */
-  function termGroup(index, term, prefix) {
+  /** Every document of the terms' postings, scored by its best weight: {docs: sorted, scores}. */
+  function union(index, terms) {
+    if (terms.length === 1) {
+      const { docs, fields } = postings(terms[0]);
+      const factor = terms[0].exact ? 1 : PREFIX_FACTOR;
+      return { docs, scores: Array.from(fields, (bits) => WEIGHT_OF[bits] * factor) };
+    }
     const weight = new Float32Array(index.meta.count);
-    const docs = [];
-    for (const postings of termPostings(index, term, prefix)) {
-      const factor = postings.exact ? 1 : PREFIX_FACTOR;
-      for (let j = 0; j < postings.docs.length; j++) {
-        const doc = postings.docs[j];
-        if (!weight[doc]) docs.push(doc);
-        weight[doc] = Math.max(weight[doc], WEIGHT_OF[postings.fields[j]] * factor);
-      }
+    for (const term of terms) {
+      const { docs, fields } = postings(term);
+      const factor = term.exact ? 1 : PREFIX_FACTOR;
+      for (let j = 0; j < docs.length; j++) weight[docs[j]] = Math.max(weight[docs[j]], WEIGHT_OF[fields[j]] * factor);
     }
-    return { docs: Int32Array.from(docs).sort(), weight };
-  }
-
-  /** True if the bigrams a document holds cover every character of the run. */
-  function covers(grams, doc) {
-    for (let char = 0; char <= grams.length; char++) {
-      if (!(char > 0 && grams[char - 1].weight[doc]) && !(char < grams.length && grams[char].weight[doc])) return false;
-    }
-    return true;
-  }
-
-  /** Documents holding a CJK run: bigrams covering all its characters, in any order. */
-  function runGroup(index, run) {
-    const grams = ngrams(run).map((gram) => termGroup(index, gram, false));
-    const weight = new Float32Array(index.meta.count);
-    const docs = [];
-    for (const gram of grams) {
-      for (const doc of gram.docs) {
-        if (weight[doc] || !covers(grams, doc)) continue;
-        weight[doc] = Math.max(...grams.map((g) => g.weight[doc]));
-        docs.push(doc);
-      }
-    }
-    return { docs: Int32Array.from(docs).sort(), weight };
-  }
-
-  /** Documents matching every word and run of the query: {docs, scores}, scores summing the weights. */
-  function termHits(query, index) {
-    const groups = [
-      ...query.words.map((word) => termGroup(index, word, word.length >= MIN_PREFIX)),
-      ...query.runs.map((run) => runGroup(index, run)),
-    ].sort((a, b) => a.docs.length - b.docs.length);
+    // One pass over all documents is quicker than sorting the ones found, and keeps their order.
     const docs = [];
     const scores = [];
-    for (const doc of groups.length ? groups[0].docs : []) {
-      const score = groups.every((group) => group.weight[doc]) ? groups.reduce((sum, g) => sum + g.weight[doc], 0) : 0;
-      if (score) {
-        docs.push(doc);
-        scores.push(score);
-      }
+    for (let doc = 0; doc < weight.length; doc++) {
+      if (!weight[doc]) continue;
+      docs.push(doc);
+      scores.push(weight[doc]);
     }
     return { docs, scores };
   }
 
-  /** The k best items by a comparator, best first (insertion into a short sorted list). */
-  function best(items, k, compare) {
-    const top = [];
-    for (const item of items) {
-      if (top.length === k && compare(item, top[k - 1]) >= 0) continue;
-      let low = 0;
-      let high = top.length;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if (compare(item, top[middle]) < 0) high = middle; else low = middle + 1;
-      }
-      top.splice(low, 0, item);
-      if (top.length > k) top.pop();
+  /** The weight of a document for a CJK run: its bigrams must cover every character, else 0. */
+  function runWeight(grams, doc) {
+    const weights = grams.map((terms) => bestWeight(terms, doc));
+    for (let char = 0; char <= weights.length; char++) {
+      if (!weights[char - 1] && !weights[char]) return 0;
     }
-    return top;
+    return Math.max(...weights);
+  }
+
+  /** Keep the documents a part of the query matches, adding its weight to their scores. */
+  function narrow(found, weightOf) {
+    const docs = [];
+    const scores = [];
+    found.docs.forEach((doc, i) => {
+      const weight = weightOf(doc);
+      if (!weight) return;
+      docs.push(doc);
+      scores.push(found.scores[i] + weight);
+    });
+    return { docs, scores };
+  }
+
+  /** The number of postings of some terms. */
+  function size(terms) {
+    return terms.reduce((sum, term) => sum + term.size, 0);
+  }
+
+  /** The parts every result must match (words, CJK runs), fewest postings first: {terms, all(), weight(doc)}. */
+  function queryParts(query, index) {
+    const words = query.words.map((word) => {
+      const terms = matchingTerms(index, word, word.length >= MIN_PREFIX);
+      return { terms, all: () => union(index, terms), weight: (doc) => bestWeight(terms, doc) };
+    });
+    const runs = query.runs.map((run) => {
+      const grams = ngrams(run).map((gram) => matchingTerms(index, gram, false));
+      // Only the first bigram covers the first character, only the last the last: both must be there.
+      const [first, last] = [grams[0], grams[grams.length - 1]];
+      const terms = size(first) <= size(last) ? first : last;
+      const weight = (doc) => runWeight(grams, doc);
+      const all = () => {
+        const { docs } = union(index, terms);
+        return narrow({ docs, scores: new Float32Array(docs.length) }, weight);
+      };
+      return { terms, all, weight };
+    });
+    return [...words, ...runs].sort((a, b) => size(a.terms) - size(b.terms));
+  }
+
+  /** Documents matching every part of the query: {docs, scores}, scores summing the weights. */
+  function termHits(query, index) {
+    const parts = queryParts(query, index);
+    if (!parts.length) return { docs: [], scores: [] };
+    // Start from the rarest part, then look the few survivors up in the others' postings.
+    let found = parts[0].all();
+    for (const part of parts.slice(1)) {
+      if (!found.docs.length) break;
+      found = narrow(found, part.weight);
+    }
+    return found;
+  }
+
+  /** Put an item into `top`, the k best so far by a comparator, best first. */
+  function keepBest(top, item, k, compare) {
+    if (top.length === k && compare(item, top[k - 1]) >= 0) return;
+    let low = 0;
+    let high = top.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (compare(item, top[middle]) < 0) high = middle; else low = middle + 1;
+    }
+    top.splice(low, 0, item);
+    if (top.length > k) top.pop();
   }
 
   /** Documents whose messages share the rarest words with a pasted message: worth a template test. */
   function templateCandidates(query, index) {
     if (query.words.length < MIN_TEMPLATE_WORDS || query.skeleton.length < MIN_TEMPLATE_LITERAL) return [];
     const score = new Float32Array(index.meta.count);
-    const shared = new Uint8Array(index.meta.count);
     const touched = [];
-    for (const word of query.words) {
-      for (const { docs, fields } of termPostings(index, word, false)) {
-        const rarity = Math.log(1 + index.meta.count / docs.length);
-        for (let j = 0; j < docs.length; j++) {
-          if (!(fields[j] & FIELD_MESSAGE)) continue;
-          if (!shared[docs[j]]++) touched.push(docs[j]);
-          score[docs[j]] += rarity;
-        }
+    for (const term of query.words.flatMap((word) => matchingTerms(index, word, false))) {
+      const { docs, fields } = postings(term);
+      const rarity = Math.log(1 + index.meta.count / docs.length);
+      for (let j = 0; j < docs.length; j++) {
+        if (!(fields[j] & FIELD_MESSAGE)) continue;
+        if (!score[docs[j]]) touched.push(docs[j]);
+        score[docs[j]] += rarity;
       }
     }
-    const worth = touched.filter((doc) => shared[doc] >= MIN_TEMPLATE_WORDS);
-    return best(worth, TEMPLATE_CANDIDATES, (a, b) => score[b] - score[a] || a - b);
+    const top = [];
+    for (const doc of touched) keepBest(top, doc, TEMPLATE_CANDIDATES, (a, b) => score[b] - score[a] || a - b);
+    return top;
   }
 
   /** Search the loaded shards: {special: Map doc -> code hit, terms: {docs, scores}, candidates}. */
@@ -338,11 +373,16 @@
     // Every special hit (code, prefix, template) ranks above every term hit.
     const special = [...found.special.values()].sort((a, b) => b.tier - a.tier || b.score - a.score || a.doc - b.doc);
     const { docs, scores } = found.terms;
-    const rest = [];
-    for (let i = 0; i < docs.length; i++) if (!found.special.has(docs[i])) rest.push(i);
-    const top = best(rest, limit, (a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
+    const compare = (a, b) => scores[b] - scores[a] || docs[a] - docs[b];
+    const top = [];
+    let total = special.length;
+    for (let i = 0; i < docs.length; i++) {
+      if (found.special.has(docs[i])) continue;
+      total++;
+      keepBest(top, i, limit, compare);
+    }
     const terms = top.map((i) => ({ doc: docs[i], tier: TIER.TERMS, score: scores[i] }));
-    return { total: special.length + rest.length, hits: special.concat(terms).slice(0, limit) };
+    return { total, hits: special.concat(terms).slice(0, limit) };
   }
 
   /** The documents to load to show `limit` results: the best ones and the template candidates. */

@@ -126,12 +126,12 @@
     return link;
   }
 
-  /** Call fn after `delay` ms of quiet; each call restarts the wait. */
+  /** Call fn after `delay` ms of quiet (each call restarts the wait); at once if delay is 0. */
   function debounce(fn, delay) {
     let timer = null;
     const debounced = (...args) => {
       clearTimeout(timer);
-      timer = setTimeout(() => fn(...args), delay);
+      if (delay > 0) timer = setTimeout(() => fn(...args), delay); else fn(...args);
     };
     debounced.cancel = () => clearTimeout(timer);
     return debounced;
@@ -301,13 +301,16 @@
       limit = PAGE_STEP;
       return render(text);
     }
-    const later = debounce(restart, Number(form.dataset.debounce));
 
-    input.addEventListener('input', () => {
-      writeUrl(input.value, pushNext);
+    /** Put what was typed into the address and show its results. */
+    function follow(text) {
+      writeUrl(text, pushNext);
       pushNext = false;
-      later(input.value);
-    });
+      restart(text);
+    }
+    const later = debounce(follow, Number(form.dataset.debounce));
+
+    input.addEventListener('input', () => later(input.value));
     input.addEventListener('change', () => { pushNext = true; });
     form.addEventListener('submit', (event) => {
       event.preventDefault();

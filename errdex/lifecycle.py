@@ -1,0 +1,147 @@
+"""Links that never break: retired codes, redirects and the registry of published URLs.
+
+- source/retired.json: codes upstream dropped, with their last known data and the date they
+  were retired. Their pages stay, marked as retired.
+- source/redirects.json: {"OLD": "NEW"} for codes upstream renamed or split. Chains are
+  resolved at build time so every redirect page sends the reader on in one hop.
+- source/published-urls.txt: every URL the site has published, sorted. A build that would
+  drop one of them fails; new ones are added by the build.
+"""
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from . import codes as code_syntax
+from . import model
+from .errors import BuildError, DataError
+
+SOURCE_DIR = Path(__file__).resolve().parent.parent / "source"
+RETIRED_FILE = SOURCE_DIR / "retired.json"
+REDIRECTS_FILE = SOURCE_DIR / "redirects.json"
+REGISTRY_FILE = SOURCE_DIR / "published-urls.txt"
+
+
+@dataclass(frozen=True)
+class Retired:
+    """A code upstream no longer lists: its last known data and since when."""
+
+    code: model.Code
+    retired_on: str
+
+
+# ---------------------------------------------------------------- retired codes
+
+
+def load_retired(path=RETIRED_FILE):
+    """Read retired.json ({"codes": [{"retired_on": ..., "code": {...}}]}); missing file: none."""
+    raw = _read_json(path, {"codes": []})
+    reader = model._Reader(str(path))
+    records = []
+    for index, item in enumerate(reader.field(raw, "codes", list, "")):
+        where = f"codes[{index}]"
+        retired_on = reader.field(item, "retired_on", str, where)
+        _check_date(path, f"{where}.retired_on", retired_on)
+        code = model._read_code(reader, reader.field(item, "code", dict, where), f"{where}.code", None)
+        records.append(Retired(code, retired_on))
+    return tuple(sorted(records, key=lambda r: code_syntax.code_sort_key(r.code.code)))
+
+
+def dump_retired(records):
+    """Serialise retired records deterministically."""
+    items = [{"retired_on": r.retired_on, "code": model.code_to_json(r.code)}
+             for r in sorted(records, key=lambda r: code_syntax.code_sort_key(r.code.code))]
+    return json.dumps({"codes": items}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _check_date(path, where, text):
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"{path}: {where}: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def today():
+    """Today's date, or the date of SOURCE_DATE_EPOCH for reproducible runs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date().isoformat()
+    return date.today().isoformat()
+
+
+# ---------------------------------------------------------------- redirects
+
+
+def load_redirects(path=REDIRECTS_FILE):
+    """Read redirects.json: {"OLD.CODE": "NEW.CODE"}; missing file: none."""
+    raw = _read_json(path, {})
+    if not isinstance(raw, dict):
+        raise DataError(f"{path}: expected an object mapping old codes to new codes")
+    for old, new in raw.items():
+        for code in (old, new):
+            if not isinstance(code, str) or not code_syntax.CODE_RE.match(code):
+                raise DataError(f"{path}: {old!r}: {code!r} is not a code")
+    return dict(raw)
+
+
+def resolve_redirects(redirects, known_codes, path=REDIRECTS_FILE):
+    """Follow chains to their end (A→B→C gives A→C); refuse cycles and unknown targets."""
+    resolved = {}
+    for old in sorted(redirects):
+        if old in known_codes:
+            raise DataError(f"{path}: {old} is redirected but is still a code of the dataset; "
+                            f"remove the redirect or the code")
+        seen, target = [old], redirects[old]
+        while target in redirects:
+            if target in seen:
+                raise DataError(f"{path}: redirect cycle {' -> '.join(seen + [target])}")
+            seen.append(target)
+            target = redirects[target]
+        if target not in known_codes:
+            raise DataError(f"{path}: {old} redirects to {target}, which is not a code of the dataset "
+                            f"or a retired code")
+        resolved[old] = target
+    return resolved
+
+
+# ---------------------------------------------------------------- registry of published URLs
+
+
+def read_registry(path=REGISTRY_FILE):
+    """The set of URLs published before (one site-relative path per line)."""
+    path = Path(path)
+    if not path.exists():
+        return set()
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
+REGISTRY_HEADER = ("# Every URL this site has published, one per line, sorted. Written by the build;\n"
+                   "# commit it. A URL listed here must keep working: see README, 'Links that never break'.\n")
+
+
+def check_registry(published_before, published_now, path=REGISTRY_FILE):
+    """Fail if a URL published before would disappear, saying how to keep it."""
+    lost = sorted(published_before - published_now)
+    if lost:
+        shown = "\n  ".join(lost[:20]) + (f"\n  … and {len(lost) - 20} more" if len(lost) > 20 else "")
+        raise BuildError(
+            f"{len(lost)} URL(s) listed in {path} would disappear:\n  {shown}\n"
+            f"Keep a dropped code's page by retiring it (source/retired.json, done by 'make update'), "
+            f"or send it on with a redirect (source/redirects.json: {{\"OLD\": \"NEW\"}}).")
+
+
+def registry_text(urls):
+    return REGISTRY_HEADER + "".join(f"{url}\n" for url in sorted(urls))
+
+
+def _read_json(path, default):
+    path = Path(path)
+    if not path.exists():
+        return default
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None

@@ -18,7 +18,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-.PHONY: help site data translations check-data test test-fast bench serve golden clean
+.PHONY: help site data update translations check-data test test-fast bench serve golden clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ site: $(VENV)/.runtime ## build site/ from the committed data (SITE_URL=..., BAS
 
 data: $(VENV)/.runtime ## re-scrape source/upstream/ into source/errors.json
 	$(PY) build.py scrape
+
+update: $(VENV)/.runtime ## re-scrape upstream, review the report, retire dropped codes, update catalogs
+	$(PY) build.py update
 
 translations: $(VENV)/.runtime ## update the gettext catalogs (source/locale/) and print coverage
 	$(PY) build.py translations

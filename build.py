@@ -4,6 +4,7 @@
     python build.py scrape [PAGE...] [--out FILE] [--check | --diff] [--strict]
     python build.py build [--data FILE] [--out DIR] [--site-url URL] [--strict]
     python build.py translations [--data FILE]
+    python build.py update [--strict]
 
 Exit status: 0 done, 1 stale data (--check) or warnings under --strict, 2 bad input.
 """
@@ -37,6 +38,10 @@ def parse_args(argv):
 
     translations = commands.add_parser("translations", help="update the gettext catalogs and print coverage")
     translations.add_argument("--data", help="dataset file (default: source/errors.json)")
+
+    update = commands.add_parser("update", help="re-scrape upstream, report changes, retire dropped codes, "
+                                                "update the catalogs")
+    update.add_argument("--strict", action="store_true", help="treat scrape warnings as errors")
     return parser.parse_args(argv)
 
 

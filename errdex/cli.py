@@ -14,6 +14,8 @@ def run(args):
         return scrape_command(args)
     if args.command == "translations":
         return translations_command(args)
+    if args.command == "update":
+        return update_command(args)
     from .site import build_command  # the site stage imports Jinja; scraping needs none of it
     return build_command(args)
 
@@ -73,8 +75,17 @@ def summary(dataset, out, warning_count):
 
 def translations_command(args):
     """Extract and update the catalogs; print coverage per language and catalog."""
+    from .lifecycle import load_retired
     from .translations import update_all
     dataset = model.load(Path(args.data) if args.data else pipeline.DATA_FILE)
-    for result in update_all(dataset):
+    for result in update_all(dataset, retired=load_retired()):
         print(result)
+    return 0
+
+
+def update_command(args):
+    """Re-scrape upstream, report what changed, retire dropped codes, update the catalogs."""
+    from .update import update_repository
+    report = update_repository(strict=args.strict, warn=report_warnings)
+    print(report)
     return 0

@@ -40,6 +40,7 @@ class Coverage:
     translated: int
     fuzzy: int
     total: int
+    obsolete: int = 0
 
     @property
     def percent(self):
@@ -47,7 +48,8 @@ class Coverage:
 
     def __str__(self):
         return (f"{self.lang}/{self.domain}.po: {self.translated}/{self.total} translated "
-                f"({self.percent:.1f}%), {self.fuzzy} fuzzy, {self.total - self.translated - self.fuzzy} missing")
+                f"({self.percent:.1f}%), {self.fuzzy} fuzzy, {self.total - self.translated - self.fuzzy} missing, "
+                f"{self.obsolete} obsolete")
 
 
 def interface_template(root=ROOT):
@@ -60,7 +62,7 @@ def interface_template(root=ROOT):
     return template
 
 
-def content_template(dataset, lang):
+def content_template(dataset, lang, retired=()):
     """The upstream texts a page in `lang` needs translated, with where each is used."""
     template = _new_catalog(None, "content")
     source_lang = OTHER[lang]
@@ -83,7 +85,7 @@ def content_template(dataset, lang):
         for remark in source.remarks:
             need(remark.label, f"{source.id} remark label")
             need(remark.text, f"{source.id} remark {remark.label}".rstrip())
-    for code in dataset.codes:
+    for code in list(dataset.codes) + [r.code for r in retired]:
         for number, entry in enumerate(code.entries, start=1):
             label = code.code if len(code.entries) == 1 else f"{code.code} entry {number}"
             for field_name in ("description", "solution"):
@@ -111,7 +113,7 @@ def coverage(catalog, lang, domain):
     messages = [m for m in catalog if m.id]
     translated = sum(1 for m in messages if is_translated(m))
     fuzzy = sum(1 for m in messages if m.fuzzy)
-    return Coverage(lang, domain, translated, fuzzy, len(messages))
+    return Coverage(lang, domain, translated, fuzzy, len(messages), len(catalog.obsolete))
 
 
 def is_translated(message):
@@ -120,7 +122,7 @@ def is_translated(message):
     return all(strings) and not message.fuzzy
 
 
-def update_all(dataset, locale_dir=LOCALE_DIR, root=ROOT):
+def update_all(dataset, locale_dir=LOCALE_DIR, root=ROOT, retired=()):
     """Update every catalog; return the coverage of each."""
     results = []
     interface = interface_template(root)
@@ -128,7 +130,7 @@ def update_all(dataset, locale_dir=LOCALE_DIR, root=ROOT):
         catalog = update_catalog(catalog_path(lang, "messages", locale_dir), lang, "messages", interface)
         results.append(coverage(catalog, lang, "messages"))
     for lang in ("en", "zh"):
-        template = content_template(dataset, lang)
+        template = content_template(dataset, lang, retired)
         path = catalog_path(lang, "content", locale_dir)
         if len(template) or path.exists():
             catalog = update_catalog(path, lang, "content", template)

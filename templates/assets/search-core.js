@@ -248,7 +248,9 @@
     if (terms.length === 1) {
       const { docs, fields } = postings(terms[0]);
       const factor = terms[0].exact ? 1 : PREFIX_FACTOR;
-      return { docs, scores: Array.from(fields, (bits) => WEIGHT_OF[bits] * factor) };
+      const scores = new Float32Array(docs.length);
+      for (let j = 0; j < docs.length; j++) scores[j] = WEIGHT_OF[fields[j]] * factor;
+      return { docs, scores };
     }
     const weight = new Float32Array(index.meta.count);
     for (const term of terms) {
@@ -256,13 +258,15 @@
       const factor = term.exact ? 1 : PREFIX_FACTOR;
       for (let j = 0; j < docs.length; j++) weight[docs[j]] = Math.max(weight[docs[j]], WEIGHT_OF[fields[j]] * factor);
     }
-    // One pass over all documents is quicker than sorting the ones found, and keeps their order.
-    const docs = [];
-    const scores = [];
-    for (let doc = 0; doc < weight.length; doc++) {
+    // Passes over all documents are quicker than sorting the ones found.
+    let count = 0;
+    for (let doc = 0; doc < weight.length; doc++) if (weight[doc]) count++;
+    const docs = new Int32Array(count);
+    const scores = new Float32Array(count);
+    for (let doc = 0, i = 0; doc < weight.length; doc++) {
       if (!weight[doc]) continue;
-      docs.push(doc);
-      scores.push(weight[doc]);
+      docs[i] = doc;
+      scores[i++] = weight[doc];
     }
     return { docs, scores };
   }
@@ -278,15 +282,16 @@
 
   /** Keep the documents a part of the query matches, adding its weight to their scores. */
   function narrow(found, weightOf) {
-    const docs = [];
-    const scores = [];
-    found.docs.forEach((doc, i) => {
-      const weight = weightOf(doc);
-      if (!weight) return;
-      docs.push(doc);
-      scores.push(found.scores[i] + weight);
-    });
-    return { docs, scores };
+    const docs = new Int32Array(found.docs.length);
+    const scores = new Float32Array(found.docs.length);
+    let count = 0;
+    for (let i = 0; i < found.docs.length; i++) {
+      const weight = weightOf(found.docs[i]);
+      if (!weight) continue;
+      docs[count] = found.docs[i];
+      scores[count++] = found.scores[i] + weight;
+    }
+    return { docs: docs.subarray(0, count), scores: scores.subarray(0, count) };
   }
 
   /** The number of postings of some terms. */
@@ -318,7 +323,7 @@
   /** Documents matching every part of the query: {docs, scores}, scores summing the weights. */
   function termHits(query, index) {
     const parts = queryParts(query, index);
-    if (!parts.length) return { docs: [], scores: [] };
+    if (!parts.length) return { docs: new Int32Array(0), scores: new Float32Array(0) };
     // Start from the rarest part, then look the few survivors up in the others' postings.
     let found = parts[0].all();
     for (const part of parts.slice(1)) {
@@ -345,18 +350,15 @@
   function templateCandidates(query, index) {
     if (query.words.length < MIN_TEMPLATE_WORDS || query.skeleton.length < MIN_TEMPLATE_LITERAL) return [];
     const score = new Float32Array(index.meta.count);
-    const touched = [];
     for (const term of query.words.flatMap((word) => matchingTerms(index, word, false))) {
       const { docs, fields } = postings(term);
       const rarity = Math.log(1 + index.meta.count / docs.length);
-      for (let j = 0; j < docs.length; j++) {
-        if (!(fields[j] & FIELD_MESSAGE)) continue;
-        if (!score[docs[j]]) touched.push(docs[j]);
-        score[docs[j]] += rarity;
-      }
+      for (let j = 0; j < docs.length; j++) if (fields[j] & FIELD_MESSAGE) score[docs[j]] += rarity;
     }
     const top = [];
-    for (const doc of touched) keepBest(top, doc, TEMPLATE_CANDIDATES, (a, b) => score[b] - score[a] || a - b);
+    for (let doc = 0; doc < score.length; doc++) {
+      if (score[doc]) keepBest(top, doc, TEMPLATE_CANDIDATES, (a, b) => score[b] - score[a] || a - b);
+    }
     return top;
   }
 
@@ -364,7 +366,7 @@
   function search(query, index, withTerms) {
     const special = new Map();
     codeHits(query, index, special);
-    if (!withTerms) return { special, terms: { docs: [], scores: [] }, candidates: [] };
+    if (!withTerms) return { special, terms: { docs: new Int32Array(0), scores: new Float32Array(0) }, candidates: [] };
     return { special, terms: termHits(query, index), candidates: templateCandidates(query, index) };
   }
 

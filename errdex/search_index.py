@@ -6,11 +6,12 @@ Layout of `search-index/{lang}/` (JSON, UTF-8, sorted keys, no timestamps):
                      "docs_per_shard": 32, "codes": [bounds], "terms": [bounds]}
     codes/{i}.json  {"keys": [...], "docs": [...], "retired": [...]}
     terms/{i}.json  {"terms": [...], "docs": [[...], ...], "fields": ["...", ...]}
-    docs/{i}.json   [[code, [status, ...], [message, ...], snippet, retired], ...]
+    docs/{i}.json   [[code, [status, ...], [message, ...], snippet, retired 0|1], ...]
 
-Documents are the records in their given order; everything else refers to them by
-that integer position. Document d lives in docs/{d // docs_per_shard}.json. Its page
-is `url` with {code} replaced.
+Documents are the N records in their given order; everything else refers to them by
+that integer position. Document d lives in docs/{d // docs_per_shard}.json, holding
+what a result shows (messages keep their placeholders, for template matching). Its
+page is `url` with {code} replaced: every record's URL must follow that one pattern.
 
 codes/ holds every code's lookup key (codes.lookup_key: ais0014), sorted, with its
 document; `retired` lists the retired documents of the shard. terms/ holds the

@@ -63,6 +63,15 @@ class Watch:
         return found
 
 
+def open_settled(context, url):
+    """Open a page and wait until it has drawn what it will (search results come later)."""
+    page = context.new_page()
+    page.goto(url)
+    if "/search/?q=" in url:
+        page.wait_for_selector("#search-results li")
+    return page
+
+
 def new_watched_context(browser, made, **options):
     """A new context whose Watch is appended to `made`; pages time out after 5 s."""
     context = browser.new_context(**options)

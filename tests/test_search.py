@@ -1,14 +1,16 @@
 """The search index writer, its tokeniser's JavaScript twin, and node's unit tests of search-core.js."""
 
 import bisect
+import codecs
 import json
+import re
 import shutil
 import subprocess
 
 import pytest
 
 from errdex import search_index
-from errdex.codes import lookup_key, prefix_of
+from errdex.codes import PLACEHOLDER_RE, lookup_key, prefix_of
 from errdex.search_index import separator, tokenise, utf16_key, write_search_index
 from tests.conftest import ROOT
 
@@ -45,6 +47,13 @@ def test_tokenise_gives_the_shared_vectors(text, expected):
 @pytest.mark.parametrize("text, expected", VECTORS["fold"])
 def test_lookup_key_gives_the_shared_vectors(text, expected):
     assert lookup_key(text) == expected
+
+
+def test_search_core_shares_the_character_classes_and_placeholder_syntax():
+    script = (ROOT / "templates" / "assets" / "search-core.js").read_text(encoding="utf-8")
+    cjk = re.search(r"const CJK = '([^']*)';", script).group(1)
+    assert codecs.decode(cjk, "unicode_escape") == search_index.CJK
+    assert re.search(r"const PLACEHOLDER_RE = /(.*)/;", script).group(1) == PLACEHOLDER_RE.pattern
 
 
 def test_node_unit_tests_of_search_core_pass():

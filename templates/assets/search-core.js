@@ -437,8 +437,7 @@
 
   const api = {
     TIER, normalize, segments, ngrams, tokenize, foldCode, skeleton, templatePieces, matchTemplate,
-    codesInText, parseQuery, isEmpty, shardOf, shardsFor, shardsNeeded, search, rank, docsNeeded,
-    finish, highlight,
+    codesInText, parseQuery, isEmpty, shardOf, shardsFor, shardsNeeded, search, docsNeeded, finish, highlight,
   };
   if (typeof module !== 'undefined') module.exports = api; else window.ErrdexSearchCore = api;
 })();

@@ -52,12 +52,17 @@ const DOCS = [
 ];
 const INDEX = tinyIndex(DOCS);
 
-/** The codes a query finds in the tiny index, best first. */
-function codesFor(text) {
+/** Search the tiny index as search.js does: {total, hits}. */
+function ranked(text, limit = 100) {
   const query = core.parseQuery(text);
   let found = core.search(query, INDEX, !query.codeShaped);
   if (query.codeShaped && !found.special.size) found = core.search(query, INDEX, true);
-  return core.finish(found, query, (doc) => INDEX.docs[doc], 100).hits.map((hit) => DOCS[hit.doc].code);
+  return core.finish(found, query, (doc) => INDEX.docs[doc], limit);
+}
+
+/** The codes a query finds in the tiny index, best first. */
+function codesFor(text) {
+  return ranked(text).hits.map((hit) => DOCS[hit.doc].code);
 }
 
 test('tokenize matches the Python twin on the shared vectors', () => {
@@ -118,6 +123,8 @@ test('parseQuery: code keys, words and CJK runs', () => {
   assert.deepEqual(mixed.words, ['token']);
   assert.deepEqual(mixed.runs, ['为空', '账户冻结']);
   assert.ok(core.isEmpty(core.parseQuery(' ,. ')));
+  assert.equal(core.parseQuery('AIS').key, 'ais');
+  assert.equal(core.parseQuery('failed star').key, '');
 });
 
 test('shards: a key and a prefix map to the shards holding them', () => {
@@ -140,6 +147,15 @@ test('search: codes in any spelling, number alone, prefix', () => {
   assert.equal(codesFor('4101')[0], 'ModelArts.4101');
   assert.deepEqual(codesFor('AIS.02'), ['AIS.0201', 'AIS.0202']);
   assert.deepEqual(codesFor('ais').slice(0, 5), ['AIS.0013', 'AIS.0014', 'AIS.0027', 'AIS.0201', 'AIS.0202']);
+});
+
+test('ranking: tiers first, then score, then code order; each document counted once', () => {
+  const result = ranked('ais', 2);
+  assert.equal(result.total, 5);
+  assert.deepEqual(result.hits.map((hit) => [DOCS[hit.doc].code, hit.tier]),
+    [['AIS.0013', core.TIER.PREFIX], ['AIS.0014', core.TIER.PREFIX]]);
+  const mixed = ranked('ModelArts.4101 token');
+  assert.deepEqual(mixed.hits.map((hit) => hit.tier), [core.TIER.EXACT]);
 });
 
 test('search: retired codes only by exact code', () => {

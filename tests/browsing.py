@@ -8,8 +8,8 @@ NOT_FOUND_MESSAGE = "404 (Not Found)"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
 
-# One page of every type, relative to the site URL: (name, path). The landing page redirects
-# when scripts run, so tests that look at it use a context without JavaScript.
+# One page of every type, relative to the site URL: (name, path). The landing page leaves for
+# a language when site.js runs, so tests that look at it stop scripts or that one script.
 LANGUAGE_PAGES = [
     ("home", "{lang}/"),
     ("prefix", "{lang}/AIS/"),

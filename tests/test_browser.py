@@ -31,6 +31,7 @@ def test_a_saved_language_choice_wins_over_the_browser_language(new_context, sit
     page = open_settled(new_context(locale="en-US"), f"{site_url}en/codes/AIS.0014/")
     page.click("a.lang-switch")
     page.wait_for_url(f"{site_url}zh/codes/AIS.0014/")
+    assert page.evaluate("localStorage.getItem('errdex-lang')") == "zh"
     page.goto(site_url)
     page.wait_for_url(f"{site_url}zh/")
 

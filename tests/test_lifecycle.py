@@ -193,3 +193,11 @@ def test_seed_notes_exist_in_both_languages():
         names = {p.stem for p in (NOTES_DIR / lang).glob("*.md")}
         assert len(names) >= 5, lang
     assert {p.stem for p in (NOTES_DIR / "zh").glob("*.md")} == {p.stem for p in (NOTES_DIR / "en").glob("*.md")}
+
+
+def test_seed_notes_render_code_blocks_and_tables(built_site):
+    for lang in ("zh", "en"):
+        html = (built_site / lang / "codes" / "AIS.0014" / "index.html").read_text(encoding="utf-8")
+        assert '<pre><code>curl -X POST "https://{endpoint}/v2/{project_id}/image/tagging"' in html
+        table = (built_site / lang / "codes" / "APIG.0301" / "index.html").read_text(encoding="utf-8")
+        assert "<table>" in table and "<code>X-Auth-Token</code>" in table

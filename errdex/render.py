@@ -31,6 +31,7 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
         keep_trailing_newline=True, auto_reload=False)
     env.install_gettext_translations(interface_translations(lang), newstyle=True)
     env.globals.update(fast_gettext(interface_translations(lang)))
+    env.globals["shared"] = shared_partial()
     env.filters["markdown"] = render_markdown
     env.filters["plain"] = plain_text
     env.filters["note"] = render_note
@@ -51,8 +52,13 @@ def fast_gettext(translations):
     def translated(message):
         return Markup(translations.gettext(message))
 
+    @functools.lru_cache(maxsize=None)
+    def constant(message):
+        # Newstyle gettext always formats (so "%%" means "%"), even without variables.
+        return translated(message) % {}
+
     def gettext(message, **variables):
-        return translated(message) % variables
+        return translated(message) % variables if variables else constant(message)
 
     def ngettext(singular, plural, num, **variables):
         variables.setdefault("num", num)
@@ -61,11 +67,30 @@ def fast_gettext(translations):
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
+def shared_partial():
+    """`shared(name)`: a partial that depends only on the language and `root`, rendered once.
+
+    The header's search box is the same on every page of a language at the same depth;
+    rendering it once per depth instead of once per page saves a fifth of a build.
+    """
+    cache = {}
+
+    @jinja2.pass_context
+    def shared(context, name):
+        key = (name, context["root"])
+        if key not in cache:
+            cache[key] = Markup(context.environment.get_template(name).render(root=context["root"]))
+        return cache[key]
+
+    return shared
+
+
 def render_page(env, spec, site):
     """Render one page; links are made relative to the page's own path."""
     template = env.get_template(spec.template)
+    # `root ~ "assets/…"` in templates saves a url() call for the links every page has.
     return template.render(
-        page_path=spec.path, url=functools.partial(urls.relative, spec.path),
+        page_path=spec.path, url=functools.partial(urls.relative, spec.path), root=urls.relative(spec.path, ""),
         absolute_url=functools.partial(urls.absolute, site.site_url),
         alternates=spec.alternates, site=site, **spec.context)
 
@@ -73,6 +98,6 @@ def render_page(env, spec, site):
 def render_root_page(env, template_name, path, site, url, **context):
     """Render a page outside the language trees (landing page, 404) with a given url()."""
     return env.get_template(template_name).render(
-        page_path=path, url=url, absolute_url=functools.partial(urls.absolute, site.site_url),
+        page_path=path, url=url, root=url(""), absolute_url=functools.partial(urls.absolute, site.site_url),
         alternates={}, site=site, **context)
 

@@ -186,35 +186,40 @@ _WORK = {}  # what forked workers inherit: the plan, settings and environments
 
 
 def write_site(plan, settings, staging, workers=None):
-    """Write the plan into the staging folder, rendering pages on every core."""
-    for path, content in sorted(plan.files.items()):
-        _write(staging / path, content)
-    for lang, records in sorted(plan.search_records.items()):
-        write_search_index(records, lang, staging)
+    """Write the plan into the staging folder: pages, files and search index on every core."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(plan.pages) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
-        _render_share(plan.pages, settings, staging, 0, 1)
+        _write_share(plan, settings, staging, 0, 1)
         return
-    _WORK.update(pages=plan.pages, settings=settings, staging=staging)
+    _WORK.update(plan=plan, settings=settings, staging=staging)
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            pool.starmap(_render_worker, [(index, workers) for index in range(workers)])
+            pool.starmap(_write_worker, [(index, workers) for index in range(workers)])
     finally:
         _WORK.clear()
 
 
-def _render_worker(index, count):
-    _render_share(_WORK["pages"], _WORK["settings"], _WORK["staging"], index, count)
+def _write_worker(index, count):
+    _write_share(_WORK["plan"], _WORK["settings"], _WORK["staging"], index, count)
 
 
-def _render_share(pages, settings, staging, index, count):
-    """Render every count-th page starting at index (pages alternate, so shares are even)."""
-    for spec in pages[index::count]:
-        _write(staging / urls.output_file(spec.path), render_page(make_environment(spec.lang), spec, settings))
+def _write_share(plan, settings, staging, index, count):
+    """Write every count-th item starting at index; items alternate, so shares are even."""
+    made = set()
+    for lang, records in sorted(plan.search_records.items())[index::count]:
+        write_search_index(records, lang, staging)
+    for path, content in sorted(plan.files.items())[index::count]:
+        _write(staging / path, content, made)
+    for spec in plan.pages[index::count]:
+        html = render_page(make_environment(spec.lang), spec, settings)
+        _write(staging / urls.output_file(spec.path), html, made)
 
 
-def _write(target, content):
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _write(target, content, made):
+    """Write one file, making its folder once (mkdir is the slowest call of a build)."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
     target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 

@@ -39,6 +39,7 @@ class RowView:
     statuses: tuple
     message: str | None
     summary: object  # LocalText or None
+    status_links: tuple = ()  # (status, path of its index or None)
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,10 @@ class SiteViews:
         first = code.entries[0]
         summary = self.translator.pick(first.description, f"{code.code} description") \
             or self.translator.pick(first.solution, f"{code.code} solution")
+        statuses = _statuses(code)
+        links = tuple((s, urls.status_path(self.lang, s) if s is not None else None) for s in statuses)
         return RowView(code=code.code, path=urls.code_path(self.lang, code.code),
-                       statuses=_statuses(code), message=first.message, summary=summary)
+                       statuses=statuses, message=first.message, summary=summary, status_links=links)
 
     def prefixes(self):
         """Prefix groups sorted by prefix, with their retired codes apart."""

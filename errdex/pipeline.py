@@ -8,7 +8,6 @@ from pathlib import Path
 from . import dataset as dataset_stage
 from . import model
 from .errors import ErrdexError, ScrapeError
-from .scrape import scrape
 
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM_DIR = ROOT / "source" / "upstream"
@@ -34,6 +33,7 @@ def upstream_pages(folder=UPSTREAM_DIR):
 
 def scrape_pages(paths):
     """Scrape pages (with their folders' provenance) into one dataset."""
+    from .scrape import scrape  # beautifulsoup4 loads only when something is scraped
     if not paths:
         raise ScrapeError(f"no upstream pages to scrape (looked for {', '.join(PAGE_SUFFIXES)} files)")
     pairs, warnings, provenance = [], [], {}

@@ -12,6 +12,8 @@ from .http_status import reason_phrase
 from .markup import plain_text, render_markdown, render_note
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# Compiled templates are kept between builds (Jinja checks them against the sources).
+BYTECODE_DIR = Path(__file__).resolve().parent.parent / "build" / "jinja-cache"
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 # Our own constant, so it is marked safe: the quotes around 'self' stay readable in the HTML.
 CSP = Markup("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -28,7 +30,7 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True, undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, auto_reload=False)
+        keep_trailing_newline=True, auto_reload=False, bytecode_cache=_bytecode_cache())
     env.install_gettext_translations(interface_translations(lang), newstyle=True)
     env.globals.update(fast_gettext(interface_translations(lang)))
     env.globals["shared"] = shared_partial()
@@ -39,6 +41,14 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
         lang=lang, other_lang=OTHER[lang], html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
         language_names=LANGUAGE_NAMES, language_labels=LANGUAGE_LABELS, urls=urls, csp=CSP, reason_phrase=reason_phrase)
     return env
+
+
+def _bytecode_cache():
+    try:
+        BYTECODE_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only checkout: compile in memory every time
+        return None
+    return jinja2.FileSystemBytecodeCache(str(BYTECODE_DIR))
 
 
 def fast_gettext(translations):

@@ -92,7 +92,7 @@ def build_command(args):
 
 
 def build_site(data, out, settings, strict=False, warn=None, inputs=None, workers=None):
-    """Gather, validate, render into a temporary folder, then replace `out`."""
+    """Read and check the inputs, render into a temporary folder, then replace `out`."""
     started = time.perf_counter()
     out = Path(out).resolve()
     check_output_folder(out)
@@ -102,30 +102,35 @@ def build_site(data, out, settings, strict=False, warn=None, inputs=None, worker
     gc.disable()
     try:
         inputs = inputs or SiteInputs()
-        dataset = model.load(data)
-        plan = plan_site(dataset, settings, inputs)
-        if warn is not None:
-            warn(plan.warnings, strict)
-        write_tree_atomically(out, functools.partial(write_site, plan, settings, workers=workers))
+        content = read_inputs(model.load(data), inputs)
+        outcome = {}
+        write_tree_atomically(out, functools.partial(write_site, content, settings, inputs, strict, warn,
+                                                     outcome, workers=workers))
         if inputs.registry_file is not None:
-            write_atomic(inputs.registry_file, lifecycle.registry_text(plan.published | plan.published_before))
+            write_atomic(inputs.registry_file, lifecycle.registry_text(outcome["published"]))
     finally:
         if collecting:
             gc.enable()
-    return BuildResult(len(plan.pages) + 2, len(plan.pages) + len(plan.files), tuple(plan.warnings),
-                       time.perf_counter() - started)
+    return BuildResult(outcome["pages"], outcome["files"], outcome["warnings"], time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
-class SitePlan:
-    """Everything the site will hold, gathered and checked before anything is written."""
+class SiteContent:
+    """The dataset with the repository's retired codes, redirects and notes, checked."""
 
-    pages: tuple  # PageSpec, rendered by the language's environment
-    files: dict  # site-relative path -> str or bytes, ready to write
+    dataset: model.Dataset
+    retired: tuple
+    redirects: dict
+    notes: object
     warnings: tuple
-    search_records: dict  # lang -> records for the search index
-    published: frozenset = frozenset()  # URLs this build publishes (pages and API files)
-    published_before: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    """What one language's half of the build wrote: its pages (for sitemap and registry)."""
+
+    pages: tuple  # (path, template, alternates)
+    warnings: tuple
 
 
 def check_output_folder(out):
@@ -141,9 +146,8 @@ def check_output_folder(out):
                          f"(no {' and '.join(SITE_MARKERS)}); remove it or choose another --out")
 
 
-def plan_site(dataset, settings, inputs=None):
-    """Gather and check every page and file of the site; render only the few root files."""
-    inputs = inputs or SiteInputs()
+def read_inputs(dataset, inputs):
+    """Load retired codes, redirects and notes, and check them against the dataset."""
     retired = lifecycle.load_retired(inputs.retired_file) if inputs.retired_file else ()
     current = {c.code for c in dataset.codes}
     for record in retired:
@@ -156,63 +160,78 @@ def plan_site(dataset, settings, inputs=None):
     prefixes = {c.prefix for c in dataset.codes} | {r.code.prefix for r in retired}
     notes, warnings = (load_notes(inputs.notes_dir, known, {p or "_" for p in prefixes})
                        if inputs.notes_dir else (None, []))
-    envs = {lang: make_environment(lang) for lang in urls.LANGUAGES}
-    pages, records = [], {}
-    for lang in urls.LANGUAGES:
-        views = SiteViews(dataset, lang, inputs.content_locale_dir, retired, redirects, notes)
-        pages.extend(language_pages(views))
-        records[lang] = views.search_records()
-        warnings.extend(views.warnings())
+    return SiteContent(dataset, retired, redirects, notes, tuple(warnings))
+
+
+# Below this many codes, forking workers costs more than it saves.
+PARALLEL_THRESHOLD = 200
+_WORK = {}  # what forked workers inherit
+
+
+def write_site(content, settings, inputs, strict, warn, outcome, staging, workers=None):
+    """Fill the staging folder: each language on a core of its own, then the shared files.
+
+    The languages are the unit of parallel work: both have the same pages, so the shares
+    are even, and each worker holds one language's views only. Warnings, and the registry
+    check, come before the swap: a failure leaves the previous site as it was.
+    """
+    args = (content, settings, inputs.content_locale_dir, staging)
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(content.dataset.codes) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
+        results = [build_language(lang, *args) for lang in urls.LANGUAGES]
+    else:
+        _WORK["args"] = args
+        try:
+            with mp.get_context("fork").Pool(min(workers, len(urls.LANGUAGES))) as pool:
+                results = pool.map(_language_worker, urls.LANGUAGES)
+        finally:
+            _WORK.clear()
+    warnings = list(content.warnings) + [w for r in results for w in r.warnings]
+    if warn is not None:
+        warn(warnings, strict)
+    pages = [page for result in results for page in result.pages]
+    files = shared_files(content, settings, pages)
+    made = set()
+    for path, text in sorted(files.items()):
+        _write(staging / path, text, made)
+    published = frozenset([path for path, _, _ in pages] + [f for f in files if f.startswith("api/")])
+    before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
+    lifecycle.check_registry(before, published, inputs.registry_file)
+    outcome.update(published=published | before, pages=len(pages) + 2, files=len(pages) + len(files),
+                   warnings=tuple(warnings))
+
+
+def _language_worker(lang):
+    return build_language(lang, *_WORK["args"])
+
+
+def build_language(lang, content, settings, content_locale_dir, staging):
+    """Gather one language's pages, write its search index and render its pages."""
+    views = SiteViews(content.dataset, lang, content_locale_dir, content.retired, content.redirects,
+                      content.notes)
+    pages = language_pages(views)
+    write_search_index(views.search_records(), lang, staging)
+    env, made = make_environment(lang), set()
+    for spec in pages:
+        _write(staging / urls.output_file(spec.path), render_page(env, spec, settings), made)
+    return LanguageResult(tuple((p.path, p.template, p.alternates) for p in pages), tuple(views.warnings()))
+
+
+def shared_files(content, settings, pages):
+    """The files outside the language trees: landing, 404, sitemap, API, assets."""
+    env = make_environment("en")
     files = {
-        "index.html": render_root_page(envs["en"], "landing.html", "index.html", settings,
+        "index.html": render_root_page(env, "landing.html", "index.html", settings,
                                        functools.partial(urls.relative, "index.html")),
-        "404.html": render_root_page(envs["en"], "404.html", "404.html", settings,
+        "404.html": render_root_page(env, "404.html", "404.html", settings,
                                      lambda path: settings.base_path + path, base_path=settings.base_path),
         "robots.txt": robots_txt(settings),
         ".nojekyll": "",
     }
-    files.update(sitemap_files([p for p in pages if p.template != "redirect.html"], settings))
-    files.update(api_files(dataset, retired, redirects))
+    files.update(sitemap_files([p for p in pages if p[1] != "redirect.html"], settings))
+    files.update(api_files(content.dataset, content.retired, content.redirects))
     files.update(asset_files())
-    published = frozenset([p.path for p in pages] + [f for f in files if f.startswith("api/")])
-    before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
-    lifecycle.check_registry(before, published, inputs.registry_file)
-    return SitePlan(tuple(pages), files, tuple(warnings), records, published, before)
-
-
-# Below this many pages, forking workers costs more than it saves.
-PARALLEL_THRESHOLD = 400
-_WORK = {}  # what forked workers inherit: the plan, settings and environments
-
-
-def write_site(plan, settings, staging, workers=None):
-    """Write the plan into the staging folder: pages, files and search index on every core."""
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(plan.pages) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
-        _write_share(plan, settings, staging, 0, 1)
-        return
-    _WORK.update(plan=plan, settings=settings, staging=staging)
-    try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            pool.starmap(_write_worker, [(index, workers) for index in range(workers)])
-    finally:
-        _WORK.clear()
-
-
-def _write_worker(index, count):
-    _write_share(_WORK["plan"], _WORK["settings"], _WORK["staging"], index, count)
-
-
-def _write_share(plan, settings, staging, index, count):
-    """Write every count-th item starting at index; items alternate, so shares are even."""
-    made = set()
-    for lang, records in sorted(plan.search_records.items())[index::count]:
-        write_search_index(records, lang, staging)
-    for path, content in sorted(plan.files.items())[index::count]:
-        _write(staging / path, content, made)
-    for spec in plan.pages[index::count]:
-        html = render_page(make_environment(spec.lang), spec, settings)
-        _write(staging / urls.output_file(spec.path), html, made)
+    return files
 
 
 def _write(target, content, made):
@@ -251,11 +270,12 @@ def sitemap_files(pages, settings):
 
 
 def _sitemap_entry(page, settings):
-    versions = {page.lang: page.path, **page.alternates}
+    path, _, alternates = page
+    versions = {path.split("/", 1)[0]: path, **alternates}
     links = "".join(f'    <xhtml:link rel="alternate" hreflang="{HTML_LANG[lang]}" '
                     f'href="{xml_escape(sitemap_loc(settings, path))}"/>\n'
                     for lang, path in sorted(versions.items()))
-    return f"  <url>\n    <loc>{xml_escape(sitemap_loc(settings, page.path))}</loc>\n{links}  </url>\n"
+    return f"  <url>\n    <loc>{xml_escape(sitemap_loc(settings, path))}</loc>\n{links}  </url>\n"
 
 
 def _urlset(entries):

@@ -1,7 +1,8 @@
-"""The build: gather and validate everything, render into a temporary folder, then swap.
+"""The build: read and check the inputs, render into a temporary folder, then swap.
 
 A failed build leaves the previous site/ as it was: nothing is written into the output
-folder itself; the new site is rendered beside it and renamed into place at the end.
+folder itself; the new site is rendered beside it, warnings and the URL registry are
+checked, and only then is it renamed into place.
 """
 
 import functools
@@ -22,8 +23,8 @@ from .errors import BuildError, DataError
 from .i18n import HTML_LANG
 from .notes import NOTES_DIR, load_notes
 from .pipeline import DATA_FILE, ROOT, write_atomic
-from .search_index import write_search_index
 from .render import TEMPLATES_DIR, make_environment, render_page, render_root_page
+from .search_index import write_search_index
 from .views import SiteViews, language_pages
 
 SITE_DIR = ROOT / "site"
@@ -38,7 +39,6 @@ class SiteSettings:
 
     site_url: str = ""
     base_path: str = "/"
-    source_date: str | None = None
 
     @staticmethod
     def from_options(site_url, base_path=None):

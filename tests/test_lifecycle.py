@@ -1,7 +1,6 @@
 """Links that never break: retired codes, redirects, the URL registry, notes, `make update`."""
 
 import json
-import shutil
 
 import pytest
 
@@ -9,7 +8,6 @@ from errdex import lifecycle, model, pipeline
 from errdex.errors import BuildError, DataError
 from errdex.site import SiteInputs, SiteSettings, build_site
 from errdex.update import update_repository
-from tests.conftest import FIXTURES
 
 PAGE = """错误码
 状态码 | 错误码 | 错误信息 | 描述 | 处理措施 |

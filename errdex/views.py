@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import urls
 from .http_status import reason_phrase
-from .i18n import ContentTranslator
+from .i18n import OTHER, ContentTranslator
 from .codes import code_sort_key
 from .markup import message_parts, plain_text
 
@@ -144,7 +144,8 @@ class SiteViews:
     def __init__(self, dataset, lang, locale_dir=None, retired=(), redirects=None, notes=None):
         self.dataset = dataset
         self.lang = lang
-        self.translator = ContentTranslator(lang, **({"locale_dir": locale_dir} if locale_dir else {}))
+        self._locale = {"locale_dir": locale_dir} if locale_dir else {}
+        self.translator = ContentTranslator(lang, **self._locale)
         self.sources = {s.id: s for s in dataset.sources}
         self.rows = tuple(self._row(code) for code in dataset.codes)
         self.retired = tuple(retired)
@@ -228,6 +229,8 @@ class SiteViews:
     def search_records(self):
         """What the search index needs of every code, current and retired."""
         retired = {r.code.code for r in self.retired}
+        catalogs = {self.lang: self.translator.messages,
+                    OTHER[self.lang]: ContentTranslator(OTHER[self.lang], **self._locale).messages}
         records = []
         for code, row in list(zip(self.dataset.codes, self.rows)) + \
                 list(zip((r.code for r in self.retired), self.retired_rows)):
@@ -236,10 +239,10 @@ class SiteViews:
                 for field_texts in (entry.description, entry.solution):
                     for lang, text in field_texts.items():
                         texts[lang].append(plain_text(text))
-                    if self.lang not in field_texts and field_texts:
-                        translated = self.translator.pick(field_texts, code.code)
-                        if translated and not translated.fallback:
-                            texts[self.lang].append(plain_text(translated.text))
+                        # Both languages are searchable from either site: translations too.
+                        translated = catalogs[OTHER[lang]].get(text)
+                        if translated and OTHER[lang] not in field_texts:
+                            texts[OTHER[lang]].append(plain_text(translated))
             note_texts = self.notes.texts.get(("code", code.code), {}) if self.notes else {}
             for lang, text in note_texts.items():
                 texts[lang].append(plain_text(text))

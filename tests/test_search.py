@@ -156,3 +156,16 @@ def test_every_page_url_must_follow_one_pattern(tmp_path):
     odd = {**record("AIS.0002"), "url": "en/other/AIS.0002/"}
     with pytest.raises(ValueError, match="AIS.0002"):
         write_search_index([record("AIS.0001"), odd], "en", tmp_path)
+
+
+def test_both_languages_texts_are_indexed_from_either_site(built_site):
+    """An English word found only in a translated solution is found from the Chinese site too."""
+    import json as _json
+    for lang in ("zh", "en"):
+        meta = _json.loads((built_site / "search-index" / lang / "meta.json").read_text(encoding="utf-8"))
+        terms = {}
+        for shard in sorted((built_site / "search-index" / lang / "terms").glob("*.json")):
+            terms.update(dict.fromkeys(_json.loads(shard.read_text(encoding="utf-8"))["terms"]))
+        # "arrears": only in the English translation of AIS.0027's solution; 欠费: only in the Chinese.
+        assert "arrears" in terms and "欠费" in terms, lang
+        assert meta["count"] == 77

@@ -14,6 +14,8 @@ FIRST_RESULTS = [
     # A code in any spelling, the number alone, a prefix or a partial code.
     ("en", "AIS.0014", "AIS.0014"),
     ("zh", "ais0014", "AIS.0014"),
+    # English words that only a translation holds, searched from the Chinese site.
+    ("zh", "do not subscribe again", "AIP.0011"),
     ("en", "AIS-0014", "AIS.0014"),
     ("zh", "ais_0014", "AIS.0014"),
     ("en", "ais 0014", "AIS.0014"),

@@ -17,6 +17,8 @@ from .markup import message_parts, plain_text
 
 # Above this many codes the home page links to the prefix indexes instead of listing every code.
 HOME_TABLE_LIMIT = 5000
+# A code page links at most this many codes with the same message (search finds them all).
+SAME_MESSAGE_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -202,14 +204,12 @@ class SiteViews:
                 for index, row in enumerate(rows):
                     positions[row.code] = (rows, index)
         retired_on = {r.code.code: r.retired_on for r in self.retired}
-        all_codes = list(zip(self.dataset.codes, self.rows)) + \
-            list(zip((r.code for r in self.retired), self.retired_rows))
-        for code, row in all_codes:
+        for code, row in self._all_codes():
             rows, index = positions[code.code]
             same = OrderedDict()
             for entry in code.entries:
                 for other in by_message.get(entry.message, ()):
-                    if other.code != code.code:
+                    if other.code != code.code and len(same) < SAME_MESSAGE_LIMIT:
                         same[other.code] = other
             views.append(CodeView(
                 code=code.code, prefix=code.prefix, path=row.path,
@@ -220,6 +220,11 @@ class SiteViews:
                 next=rows[index + 1] if index + 1 < len(rows) else None,
                 note=self._note("code", code.code), retired_on=retired_on.get(code.code)))
         return views
+
+    def _all_codes(self):
+        """(Code, RowView) of every code with a page: current ones, then retired ones."""
+        return list(zip(self.dataset.codes, self.rows)) + \
+            list(zip((r.code for r in self.retired), self.retired_rows))
 
     def redirect_views(self):
         """One page per redirected code, pointing at its final target."""
@@ -232,8 +237,7 @@ class SiteViews:
         catalogs = {self.lang: self.translator.messages,
                     OTHER[self.lang]: ContentTranslator(OTHER[self.lang], **self._locale).messages}
         records = []
-        for code, row in list(zip(self.dataset.codes, self.rows)) + \
-                list(zip((r.code for r in self.retired), self.retired_rows)):
+        for code, row in self._all_codes():
             texts = {"zh": [], "en": []}
             for entry in code.entries:
                 for field_texts in (entry.description, entry.solution):

@@ -24,7 +24,7 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-.PHONY: help site data update translations check-data test test-fast bench serve golden screenshots clean
+.PHONY: help site data update translations check-data test bench serve golden screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,7 +50,7 @@ test: $(VENV)/.dev node_modules/.package-lock.json ## run every test (unit, gold
 bench: $(VENV)/.dev ## benchmarks: scrape time, build time at 1k/10k/100k codes
 	$(PY) bench/run.py --search
 
-serve: ## serve site/ on 127.0.0.1 like GitHub Pages (BASE_PATH=/repo/, PORT=8000)
+serve: site ## build, then serve site/ on 127.0.0.1 like GitHub Pages (BASE_PATH=/repo/, PORT=8000)
 	$(PY) -m errdex.serve --root site --base-path "$(or $(BASE_PATH),/)" --port $(PORT)
 
 golden: $(VENV)/.dev ## regenerate tests/golden/ from tests/fixtures/golden-data.json (review the diff!)

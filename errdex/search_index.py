@@ -38,6 +38,7 @@ import functools
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from .codes import PLACEHOLDER_RE, lookup_key
@@ -135,23 +136,35 @@ def record_fields(record):
 
 
 def inverted_index(records):
-    """Map each term to {document: field bits}, retired documents left out."""
+    """Map each term to its postings, ([document, …], [field bits, …]) in document order.
+
+    Retired documents are left out.
+    """
     index = {}
     for doc, record in enumerate(records):
         if record["retired"]:
             continue
+        bits = {}
         for field, text in record_fields(record):
             for term in index_terms(text):
-                postings = index.setdefault(term, {})
-                postings[doc] = postings.get(doc, 0) | field
+                bits[term] = bits.get(term, 0) | field
+        for term, field_bits in bits.items():
+            postings = index.get(term)
+            if postings is None:
+                index[term] = postings = ([], [])
+            postings[0].append(doc)
+            postings[1].append(field_bits)
     return index
+
+
+_HEX = "0123456789abcdef"
 
 
 def encode_postings(postings):
     """Document deltas and a string of hex field digits, in document order."""
-    docs = sorted(postings)
+    docs, bits = postings
     deltas = [doc - prev for prev, doc in zip([-1] + docs, docs)]
-    return deltas, "".join(f"{postings[doc]:x}" for doc in docs)
+    return deltas, "".join([_HEX[b] for b in bits])
 
 
 def term_shards(index):
@@ -160,7 +173,8 @@ def term_shards(index):
     for term in sorted(index, key=utf16_key):
         deltas, fields = encode_postings(index[term])
         current.append((term, deltas, fields))
-        size += len(term) + len(fields) + len(json.dumps(deltas))
+        # str() of a list is its JSON plus a space after each comma: close enough for a size.
+        size += len(term) + len(fields) + len(str(deltas))
         if size >= TERM_SHARD_CHARS:
             shards.append(current)
             current, size = [], 0
@@ -182,36 +196,82 @@ def code_shards(records):
     return shards
 
 
-def dump(path, data):
-    """Write compact, deterministic JSON."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
-                    encoding="utf-8")
+def to_json(data):
+    """Compact, deterministic JSON."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def write_search_index(records, lang, out_dir):
-    """Write the search index of one language; return the site-relative paths written, sorted."""
+def write_to(out_dir):
+    """A write(path, text) that writes under a folder."""
+    def write(path, text):
+        target = Path(out_dir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return write
+
+
+@dataclass(frozen=True)
+class SharedIndex:
+    """The parts of the index that are the same in every language: code and term shards.
+
+    Both languages index the same texts (each other's translations included), so these
+    are computed once and written into each language's folder.
+    """
+
+    count: int
+    codes: list  # {"keys", "docs", "retired"} per shard
+    code_bounds: list
+    terms: list  # {"terms", "docs", "fields"} per shard
+    term_bounds: list
+
+
+def shared_index(records):
+    """Build the code and term shards of the records (in their final order)."""
+    if not records:
+        raise ValueError("search index: no records")
+    codes = code_shards(records)
+    terms = term_shards(inverted_index(records))
+    return SharedIndex(
+        count=len(records),
+        codes=[{"keys": [key for key, _ in shard], "docs": [doc for _, doc in shard],
+                "retired": [doc for _, doc in shard if records[doc]["retired"]]} for shard in codes],
+        code_bounds=bounds(codes),
+        terms=[{"terms": [t for t, _, _ in shard], "docs": [d for _, d, _ in shard],
+                "fields": [f for _, _, f in shard]} for shard in terms],
+        term_bounds=bounds(terms))
+
+
+def shared_files(shared, lang, url):
+    """meta.json, codes/ and terms/ of one language, as {name: data}."""
+    files = {f"codes/{i}.json": shard for i, shard in enumerate(shared.codes)}
+    files.update({f"terms/{i}.json": shard for i, shard in enumerate(shared.terms)})
+    files["meta.json"] = {
+        "format": FORMAT, "lang": lang, "count": shared.count, "url": url,
+        "docs_per_shard": DOCS_PER_SHARD, "codes": shared.code_bounds, "terms": shared.term_bounds}
+    return files
+
+
+def doc_files(records):
+    """docs/ of one language (what a result shows, in that language), as {name: data}."""
+    return {f"docs/{start // DOCS_PER_SHARD}.json": [document(r) for r in records[start:start + DOCS_PER_SHARD]]
+            for start in range(0, len(records), DOCS_PER_SHARD)}
+
+
+def write_files(files, lang, write):
+    """Write {name: data} under search-index/{lang}/ with write(site path, text); return the paths, sorted."""
+    root = f"search-index/{lang}/"
+    for name, data in files.items():
+        write(root + name, to_json(data))
+    return sorted(root + name for name in files)
+
+
+def write_search_index(records, lang, out_dir, shared=None):
+    """Write the search index of one language; return the site-relative paths written, sorted.
+
+    `shared`, if given, is shared_index() of the same texts, computed once for all languages.
+    """
     if not records:
         raise ValueError(f"search index: no records for {lang!r}")
-    root = f"search-index/{lang}/"
-    files = {}
-    codes = code_shards(records)
-    for i, shard in enumerate(codes):
-        files[f"codes/{i}.json"] = {
-            "keys": [key for key, _ in shard], "docs": [doc for _, doc in shard],
-            "retired": [doc for _, doc in shard if records[doc]["retired"]]}
-    terms = term_shards(inverted_index(records))
-    for i, shard in enumerate(terms):
-        files[f"terms/{i}.json"] = {
-            "terms": [t for t, _, _ in shard], "docs": [d for _, d, _ in shard],
-            "fields": [f for _, _, f in shard]}
-    for start in range(0, len(records), DOCS_PER_SHARD):
-        files[f"docs/{start // DOCS_PER_SHARD}.json"] = [
-            document(r) for r in records[start:start + DOCS_PER_SHARD]]
-    files["meta.json"] = {
-        "format": FORMAT, "lang": lang, "count": len(records), "url": url_pattern(records),
-        "docs_per_shard": DOCS_PER_SHARD,
-        "codes": bounds(codes), "terms": bounds(terms)}
-    for name, data in files.items():
-        dump(Path(out_dir) / root / name, data)
-    return sorted(root + name for name in files)
+    files = shared_files(shared or shared_index(records), lang, url_pattern(records))
+    files.update(doc_files(records))
+    return write_files(files, lang, write_to(out_dir))

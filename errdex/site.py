@@ -24,8 +24,8 @@ from .errors import BuildError, DataError
 from .i18n import HTML_LANG
 from .notes import NOTES_DIR, load_notes
 from .pipeline import DATA_FILE, ROOT, write_atomic
-from .render import TEMPLATES_DIR, make_environment, render_page, render_root_page
-from .search_index import write_search_index
+from .render import TEMPLATES_DIR, PageRenderer, make_environment, render_root_page
+from . import search_index
 from .views import SiteViews, language_pages
 
 SITE_DIR = ROOT / "site"
@@ -179,12 +179,17 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
     args = (content, settings, inputs.content_locale_dir, staging)
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(content.dataset.codes) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
+        write_shared_search_index(content, inputs.content_locale_dir, staging)
         results = [build_language(lang, *args) for lang in urls.LANGUAGES]
     else:
         _WORK["args"] = args
         try:
             with mp.get_context("fork").Pool(min(workers, len(urls.LANGUAGES))) as pool:
-                results = pool.map(_language_worker, urls.LANGUAGES)
+                pending = pool.map_async(_language_worker, urls.LANGUAGES)
+                # The languages' shared search index is made here meanwhile: a third process
+                # for two cores, which keeps both busy until the languages are done.
+                write_shared_search_index(content, inputs.content_locale_dir, staging)
+                results = pending.get()
         finally:
             _WORK.clear()
     warnings = list(content.warnings) + [w for r in results for w in r.warnings]
@@ -192,9 +197,9 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
         warn(warnings, strict)
     pages = [page for result in results for page in result.pages]
     files = shared_files(content, settings, pages)
-    made = set()
+    writer = TreeWriter(staging)
     for path, text in sorted(files.items()):
-        _write(staging / path, text, made)
+        writer.write(path, text)
     published = frozenset([path for path, _, _ in pages] + [f for f in files if f.startswith("api/")]
                           + [urls.api_code_path(code) for code in codes_with_pages(content)])
     before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
@@ -208,22 +213,39 @@ def _language_worker(lang):
     return build_language(lang, *_WORK["args"])
 
 
+def write_shared_search_index(content, content_locale_dir, staging):
+    """The search index's codes/, terms/ and meta.json of every language, computed once.
+
+    Each language's worker writes its own docs/ (the results, in its language).
+    """
+    views = SiteViews(content.dataset, urls.LANGUAGES[0], content_locale_dir, content.retired, content.redirects,
+                      content.notes)
+    shared, writer = search_index.shared_index(views.search_records()), TreeWriter(staging)
+    for lang in urls.LANGUAGES:
+        search_index.write_files(search_index.shared_files(shared, lang, urls.code_path(lang, "{code}")),
+                                 lang, writer.write)
+
+
 def build_language(lang, content, settings, content_locale_dir, staging):
-    """Gather one language's pages, write its search index and render its pages.
+    """Gather one language's pages, write its search results (docs/) and render its pages.
 
     Each language also writes its share of the per-code API files, which belong to neither.
     """
     views = SiteViews(content.dataset, lang, content_locale_dir, content.retired, content.redirects,
                       content.notes)
     pages = language_pages(views)
-    write_search_index(views.search_records(), lang, staging)
-    env, made = make_environment(lang), set()
+    renderer, writer = PageRenderer(make_environment(lang), settings), TreeWriter(staging)
+    search_index.write_files(search_index.doc_files(views.search_records(with_texts=False)), lang, writer.write)
     share = urls.LANGUAGES.index(lang)
     for path, text in itertools.islice(code_api_files(content), share, None, len(urls.LANGUAGES)):
-        _write(staging / path, text, made)
+        writer.write(path, text)
     for spec in pages:
-        _write(staging / urls.output_file(spec.path), render_page(env, spec, settings), made)
+        writer.write(urls.output_file(spec.path), render_page(renderer, spec))
     return LanguageResult(tuple((p.path, p.template, p.alternates) for p in pages), tuple(views.warnings()))
+
+
+def render_page(renderer, spec):
+    return renderer.render(spec)
 
 
 def shared_files(content, settings, pages):
@@ -243,12 +265,35 @@ def shared_files(content, settings, pages):
     return files
 
 
-def _write(target, content, made):
-    """Write one file, making its folder once (mkdir is the slowest call of a build)."""
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
-    target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+class TreeWriter:
+    """Write files into a folder, making each subfolder once.
+
+    File system calls are a build's floor (a code page is a folder and a file), so this
+    makes the fewest: one mkdir per folder and open, write, close per file.
+    """
+
+    def __init__(self, root):
+        self.root = str(root)
+        self.made = set()
+
+    def write(self, path, content):
+        target = f"{self.root}/{path}"
+        folder = target.rpartition("/")[0]
+        if folder not in self.made:
+            try:
+                os.mkdir(folder)
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
+            self.made.add(folder)
+        data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            while data:
+                data = data[os.write(handle, data):]
+        finally:
+            os.close(handle)
 
 
 def sitemap_loc(settings, path):

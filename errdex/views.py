@@ -86,6 +86,7 @@ class CodeView:
     entries: tuple
     statuses: tuple
     headline: str  # one line for titles and link previews
+    summary: str  # the first entry's description and solution as plain text, for link previews
     same_message: tuple  # RowView of other codes with an identical message
     previous: RowView | None
     next: RowView | None
@@ -211,10 +212,10 @@ class SiteViews:
                 for other in by_message.get(entry.message, ()):
                     if other.code != code.code and len(same) < SAME_MESSAGE_LIMIT:
                         same[other.code] = other
+            entries = tuple(self._entry(code, i, e) for i, e in enumerate(code.entries, start=1))
             views.append(CodeView(
-                code=code.code, prefix=code.prefix, path=row.path,
-                entries=tuple(self._entry(code, i, e) for i, e in enumerate(code.entries, start=1)),
-                statuses=row.statuses, headline=self._headline(code, row),
+                code=code.code, prefix=code.prefix, path=row.path, entries=entries,
+                statuses=row.statuses, headline=self._headline(code, row), summary=_summary(entries[0]),
                 same_message=tuple(same.values()),
                 previous=rows[index - 1] if index > 0 else None,
                 next=rows[index + 1] if index + 1 < len(rows) else None,
@@ -231,32 +232,40 @@ class SiteViews:
         return tuple(RedirectView(old, urls.code_path(self.lang, old), new, urls.code_path(self.lang, new))
                      for old, new in sorted(self.redirects.items()))
 
-    def search_records(self):
-        """What the search index needs of every code, current and retired."""
+    def search_records(self, with_texts=True):
+        """What the search index needs of every code, current and retired.
+
+        Without texts, only what a result shows (the index's documents) is gathered.
+        """
         retired = {r.code.code for r in self.retired}
         catalogs = {self.lang: self.translator.messages,
-                    OTHER[self.lang]: ContentTranslator(OTHER[self.lang], **self._locale).messages}
+                    OTHER[self.lang]: ContentTranslator(OTHER[self.lang], **self._locale).messages} \
+            if with_texts else {}
         records = []
         for code, row in self._all_codes():
-            texts = {"zh": [], "en": []}
-            for entry in code.entries:
-                for field_texts in (entry.description, entry.solution):
-                    for lang, text in field_texts.items():
-                        texts[lang].append(plain_text(text))
-                        # Both languages are searchable from either site: translations too.
-                        translated = catalogs[OTHER[lang]].get(text)
-                        if translated and OTHER[lang] not in field_texts:
-                            texts[OTHER[lang]].append(plain_text(translated))
-            note_texts = self.notes.texts.get(("code", code.code), {}) if self.notes else {}
-            for lang, text in note_texts.items():
-                texts[lang].append(plain_text(text))
             records.append({
                 "code": code.code, "url": row.path, "prefix": code.prefix, "statuses": list(row.statuses),
                 "messages": [e.message for e in code.entries if e.message],
                 "snippet": plain_text(row.summary.text) if row.summary else "",
-                "texts": texts, "retired": code.code in retired,
+                "texts": self._search_texts(code, catalogs) if with_texts else {}, "retired": code.code in retired,
             })
         return sorted(records, key=lambda r: code_sort_key(r["code"]))
+
+    def _search_texts(self, code, catalogs):
+        """{lang: [plain text, …]} of a code's descriptions, solutions and notes, translations too."""
+        texts = {"zh": [], "en": []}
+        for entry in code.entries:
+            for field_texts in (entry.description, entry.solution):
+                for lang, text in field_texts.items():
+                    texts[lang].append(plain_text(text))
+                    # Both languages are searchable from either site: translations too.
+                    translated = catalogs[OTHER[lang]].get(text)
+                    if translated and OTHER[lang] not in field_texts:
+                        texts[OTHER[lang]].append(plain_text(translated))
+        note_texts = self.notes.texts.get(("code", code.code), {}) if self.notes else {}
+        for lang, text in note_texts.items():
+            texts[lang].append(plain_text(text))
+        return texts
 
     def _headline(self, code, row):
         """'The JSON format … is incorrect.' in en; the Chinese description in zh."""
@@ -321,6 +330,11 @@ class SiteViews:
 
     def warnings(self):
         return self.translator.warnings()
+
+
+def _summary(entry):
+    """An entry's description and solution as one line of plain text."""
+    return " ".join(plain_text(text.text) for text in (entry.description, entry.solution) if text).strip()
 
 
 def _statuses(code):

@@ -1,7 +1,8 @@
 """`make bench`: scrape time and full-build time at 1,000 / 10,000 / 100,000 codes.
 
 Each figure is the median (and range) of repeated runs in fresh processes, with the peak
-memory of the build process: this machine is shared and noisy, so single runs mislead.
+memory of all the build's processes together (summed PSS): this machine is shared and noisy,
+so single runs mislead.
 When Hugo is installed (bench/requirements.txt), each build size is also built by Hugo as an
 equivalent site (bench/hugo/, bench/hugo_site.py), interleaved run by run with errdex, and
 the ratio errdex/Hugo is reported per pair of runs: disk and CPU noise hits both alike.
@@ -16,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -32,24 +34,73 @@ HUGO_VERSION = "0.168.0"
 
 
 def timed(command):
-    """Run a command; return (seconds, peak RSS in MB of the child and the children it waited for)."""
+    """Run a command; return (seconds, peak memory in MB of all its processes together)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
-    # wait4 gives this child's own peak: RUSAGE_CHILDREN would keep the largest of all runs
-    # so far, and with Hugo interleaved, errdex's figure would be Hugo's.
+    sampler = MemorySampler(process.pid)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
-    return seconds, usage.ru_maxrss / 1024
+    # The sampler can miss a short peak; the largest single process's own peak (wait4, which
+    # counts the children it waited for) is a floor under the total.
+    return seconds, max(sampler.peak_kb, usage.ru_maxrss) / 1024
+
+
+class MemorySampler(threading.Thread):
+    """The peak, sampled every 50 ms, of the summed PSS of a process and its descendants.
+
+    PSS (proportional set size) splits a page shared by forked workers between them, so the
+    sum is the memory the build really holds, where summed RSS would count shared pages
+    once per worker and the largest RSS would leave the other workers out.
+    """
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self._done = pid, 0, threading.Event()
+
+    def run(self):
+        while not self._done.wait(0.05):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _process_tree(self.pid)))
+
+    def stop(self):
+        self._done.set()
+        self.join()
+
+
+def _process_tree(pid):
+    pids, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        pids.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    pending.extend(int(child) for child in handle.read().split())
+        except OSError:  # gone meanwhile
+            pass
+    return pids
+
+
+def _pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def summarise(label, samples):
     seconds = [s for s, _ in samples]
     memory = max(m for _, m in samples)
     return (f"{label:<34} median {statistics.median(seconds):7.2f} s   "
-            f"range {min(seconds):.2f}-{max(seconds):.2f} s   runs {len(seconds)}   peak RSS {memory:,.0f} MB")
+            f"range {min(seconds):.2f}-{max(seconds):.2f} s   runs {len(seconds)}   peak memory {memory:,.0f} MB")
 
 
 def output_label(name, size, out):

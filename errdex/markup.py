@@ -9,7 +9,6 @@ http(s)/mailto links, as a second wall.
 import functools
 import re
 
-import markdown
 import nh3
 from markupsafe import Markup, escape
 
@@ -23,22 +22,24 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _MARKDOWN_SYNTAX = re.compile(r"[\n*_`\[\]<>&#\\!]|^\s*(?:[-+]|\d+[.)])\s|^\s{4}", re.M)
 
 
-class _NoRawHtml(markdown.Extension):
-    """Treat raw HTML in Markdown as text: it is escaped, never passed through."""
+@functools.lru_cache(maxsize=None)
+def _converter(kind):
+    """The Markdown converter for upstream text ("upstream": raw HTML shown as text) or notes.
 
-    def extendMarkdown(self, md):
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+    Made on first use: a dataset of plain text never needs Python-Markdown (nor its import time).
+    """
+    import markdown
 
+    class NoRawHtml(markdown.Extension):
+        """Treat raw HTML in Markdown as text: it is escaped, never passed through."""
 
-def _converter():
-    return markdown.Markdown(extensions=[_NoRawHtml(), "tables", "fenced_code", "sane_lists"],
-                             output_format="html")
+        def extendMarkdown(self, md):
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
 
-
-_MD = _converter()
-# Notes are the repository's own Markdown: raw HTML is allowed in, then cleaned by nh3.
-_NOTES_MD = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+    # Notes are the repository's own Markdown: raw HTML is allowed in, then cleaned by nh3.
+    extensions = ([NoRawHtml()] if kind == "upstream" else []) + ["tables", "fenced_code", "sane_lists"]
+    return markdown.Markdown(extensions=extensions, output_format="html")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -48,13 +49,13 @@ def render_markdown(text):
         return Markup("")
     if not _MARKDOWN_SYNTAX.search(text):
         return Markup("<p>") + escape(text) + Markup("</p>")
-    html = _MD.reset().convert(text)
+    html = _converter("upstream").reset().convert(text)
     return Markup(sanitise(html))
 
 
 def render_note(text):
     """Render a maintainer's note (Markdown, raw HTML allowed) to sanitised HTML."""
-    return Markup(sanitise(_NOTES_MD.reset().convert(text or "")))
+    return Markup(sanitise(_converter("notes").reset().convert(text or "")))
 
 
 def sanitise(html):

@@ -83,7 +83,10 @@ def tokenise(text):
 def index_terms(text):
     """The terms a text is indexed under: its tokens and its CJK characters alone."""
     # Cached: solutions and descriptions repeat across codes, and both languages index the same texts.
-    return frozenset(tokenise(text)) | frozenset(_CJK_RE.findall(normalise(text)))
+    normalised = normalise(text)
+    if not _CJK_RE.search(normalised):  # most texts: the words are the terms (as tokenise() gives)
+        return frozenset(_WORD_RE.findall(normalised))
+    return frozenset(tokenise(text)) | frozenset(_CJK_RE.findall(normalised))
 
 
 def utf16_key(text):
@@ -123,37 +126,33 @@ def document(record):
 
 
 def record_fields(record):
-    """Pairs (field bit, text) of everything a record is found by."""
+    """Pairs (field bit, text) of a record's code, statuses and messages (its texts are apart)."""
     yield FIELD_CODE, record["code"]
     for status in record["statuses"]:
         yield FIELD_STATUS, str(status)
     for message in record["messages"]:
         if message is not None:
             yield FIELD_MESSAGE, PLACEHOLDER_RE.sub(" ", message)
-    for texts in record["texts"].values():
-        for text in texts:
-            yield FIELD_TEXT, text
 
 
 def inverted_index(records):
-    """Map each term to its postings, ([document, …], [field bits, …]) in document order.
+    """Map each term to its postings: [document << 4 | field bits, …] in document order.
 
     Retired documents are left out.
     """
     index = {}
+    postings_of = index.setdefault
     for doc, record in enumerate(records):
         if record["retired"]:
             continue
-        bits = {}
+        # The texts hold most of a document's terms: their union is made in C, all with one bit.
+        bits = dict.fromkeys(frozenset().union(*[index_terms(text) for texts in record["texts"].values()
+                                                 for text in texts]), FIELD_TEXT)
         for field, text in record_fields(record):
             for term in index_terms(text):
                 bits[term] = bits.get(term, 0) | field
         for term, field_bits in bits.items():
-            postings = index.get(term)
-            if postings is None:
-                index[term] = postings = ([], [])
-            postings[0].append(doc)
-            postings[1].append(field_bits)
+            postings_of(term, []).append(doc << 4 | field_bits)
     return index
 
 
@@ -162,9 +161,9 @@ _HEX = "0123456789abcdef"
 
 def encode_postings(postings):
     """Document deltas and a string of hex field digits, in document order."""
-    docs, bits = postings
+    docs = [posting >> 4 for posting in postings]
     deltas = [doc - prev for prev, doc in zip([-1] + docs, docs)]
-    return deltas, "".join([_HEX[b] for b in bits])
+    return deltas, "".join([_HEX[posting & 15] for posting in postings])
 
 
 def term_shards(index):

@@ -193,12 +193,14 @@ class SiteViews:
     # ------------------------------------------------------------ code pages
 
     def code_views(self):
-        """One CodeView per code, with neighbours and same-message links."""
+        """One CodeView per code, with neighbours and same-message links, made as they are needed.
+
+        A generator: at 100,000 codes the views of every page would not fit in memory together.
+        """
         by_message = {}
         for code, row in zip(self.dataset.codes, self.rows):
             for message in {e.message for e in code.entries if e.message}:
                 by_message.setdefault(message, []).append(row)
-        views = []
         positions = {}
         for group in self.prefixes():
             for rows in (group.rows, group.retired):
@@ -213,14 +215,13 @@ class SiteViews:
                     if other.code != code.code and len(same) < SAME_MESSAGE_LIMIT:
                         same[other.code] = other
             entries = tuple(self._entry(code, i, e) for i, e in enumerate(code.entries, start=1))
-            views.append(CodeView(
+            yield CodeView(
                 code=code.code, prefix=code.prefix, path=row.path, entries=entries,
                 statuses=row.statuses, headline=self._headline(code, row), summary=_summary(entries[0]),
                 same_message=tuple(same.values()),
                 previous=rows[index - 1] if index > 0 else None,
                 next=rows[index + 1] if index + 1 < len(rows) else None,
-                note=self._note("code", code.code), retired_on=retired_on.get(code.code)))
-        return views
+                note=self._note("code", code.code), retired_on=retired_on.get(code.code))
 
     def _all_codes(self):
         """(Code, RowView) of every code with a page: current ones, then retired ones."""
@@ -347,26 +348,25 @@ def _statuses(code):
 
 
 def language_pages(views, home_table_limit=HOME_TABLE_LIMIT):
-    """Every HTML page of one language."""
+    """Every HTML page of one language, in a fixed order; the code pages are made as they are read."""
     lang, other = views.lang, "en" if views.lang == "zh" else "zh"
     prefixes, statuses = views.prefixes(), views.statuses()
     total = len(views.rows)
-    pages = [PageSpec(urls.home_path(lang), "home.html", lang, {
+    yield PageSpec(urls.home_path(lang), "home.html", lang, {
         "sources": views.source_views(), "prefixes": prefixes, "statuses": statuses,
         "rows": views.rows if total <= home_table_limit else (), "total": total,
-    }, {other: urls.home_path(other)})]
+    }, {other: urls.home_path(other)})
     for group in prefixes:
-        pages.append(PageSpec(group.path, "listing.html", lang, {"kind": "prefix", "group": group},
-                              {other: urls.prefix_path(other, group.key)}))
+        yield PageSpec(group.path, "listing.html", lang, {"kind": "prefix", "group": group},
+                       {other: urls.prefix_path(other, group.key)})
     for group in statuses:
-        pages.append(PageSpec(group.path, "listing.html", lang,
-                              {"kind": "status", "group": group, "reason": reason_phrase(group.key)},
-                              {other: urls.status_path(other, group.key)}))
+        yield PageSpec(group.path, "listing.html", lang,
+                       {"kind": "status", "group": group, "reason": reason_phrase(group.key)},
+                       {other: urls.status_path(other, group.key)})
     for view in views.code_views():
-        pages.append(PageSpec(view.path, "code.html", lang, {"view": view},
-                              {other: urls.code_path(other, view.code)}))
+        yield PageSpec(view.path, "code.html", lang, {"view": view},
+                       {other: urls.code_path(other, view.code)})
     for redirect in views.redirect_views():
-        pages.append(PageSpec(redirect.path, "redirect.html", lang, {"redirect": redirect},
-                              {other: urls.code_path(other, redirect.code)}))
-    pages.append(PageSpec(urls.search_path(lang), "search.html", lang, {}, {other: urls.search_path(other)}))
-    return pages
+        yield PageSpec(redirect.path, "redirect.html", lang, {"redirect": redirect},
+                       {other: urls.code_path(other, redirect.code)})
+    yield PageSpec(urls.search_path(lang), "search.html", lang, {}, {other: urls.search_path(other)})

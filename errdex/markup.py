@@ -42,7 +42,7 @@ def _converter(kind):
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)  # recurring texts; a cache of all of them cost memory at 100,000 codes
 def render_markdown(text):
     """Render upstream or note Markdown to sanitised HTML (Markup)."""
     if not text:
@@ -68,7 +68,7 @@ _INLINE_SYNTAX = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`|^\s*
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)  # recurring texts; a cache of all of them cost memory at 100,000 codes
 def plain_text(text):
     """Markdown to one line of plain text, for snippets, search and meta descriptions."""
     if not text:

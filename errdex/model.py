@@ -158,11 +158,11 @@ def load(path):
         raise DataError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
     except UnicodeDecodeError as error:
         raise DataError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    return dataset_from_json(raw, str(path))
+    return dataset_from_json(raw, str(path), consume=True)
 
 
-def dataset_from_json(raw, path="<dataset>"):
-    """Build a Dataset from parsed JSON, checking every field."""
+def dataset_from_json(raw, path="<dataset>", consume=False):
+    """Build a Dataset from parsed JSON, checking every field (emptying raw["codes"] if `consume`)."""
     reader = _Reader(path)
     reader.expect(raw, dict, "")
     version = reader.field(raw, "schema_version", int, "")
@@ -173,10 +173,20 @@ def dataset_from_json(raw, path="<dataset>"):
     ids = [s.id for s in sources]
     if len(set(ids)) != len(ids):
         reader.fail("sources", f"source ids must be unique, got {ids}")
-    codes_ = tuple(_read_code(reader, c, f"codes[{i}]", set(ids))
-                   for i, c in enumerate(reader.field(raw, "codes", list, "")))
+    raw_codes, known_ids = reader.field(raw, "codes", list, ""), set(ids)
+    codes_ = []
+    for i, raw_code in enumerate(raw_codes):
+        codes_.append(_read_code(reader, raw_code, f"codes[{i}]", known_ids))
+        # Let go of the parsed JSON as it is read: the model's objects then fill the memory it
+        # leaves, instead of landing beside holes (100,000 codes held a third more memory).
+        if consume:
+            raw_codes[i] = None
+    codes_ = tuple(codes_)
     _check_code_order(reader, codes_)
     return Dataset(sources=sources, codes=codes_, schema_version=version)
+
+
+_MISSING = object()
 
 
 class _Reader:
@@ -197,10 +207,13 @@ class _Reader:
         return value
 
     def field(self, obj, name, kind, where, nullable=False):
+        value = obj.get(name, _MISSING)
+        if type(value) is kind or value is None and nullable:  # the common case, checked first
+            return value
         place = f"{where}.{name}" if where else name
-        if name not in obj:
+        if value is _MISSING:
             self.fail(place, "missing")
-        return self.expect(obj[name], kind, place, nullable)
+        return self.expect(value, kind, place, nullable)
 
     def texts(self, obj, name, where):
         """A {lang: Markdown} map."""

@@ -34,6 +34,8 @@ single character stands for itself). The index also holds each CJK character alo
 so that a one-character query finds it anywhere.
 """
 
+import array
+import collections
 import functools
 import json
 import re
@@ -79,10 +81,11 @@ def tokenise(text):
     return tokens
 
 
-@functools.lru_cache(maxsize=1 << 16)
+# A small cache: texts that recur (a service's stock solutions) recur often; a cache of
+# every text held the terms of all of them, a fifth of a gigabyte at 100,000 codes.
+@functools.lru_cache(maxsize=4096)
 def index_terms(text):
     """The terms a text is indexed under: its tokens and its CJK characters alone."""
-    # Cached: solutions and descriptions repeat across codes, and both languages index the same texts.
     normalised = normalise(text)
     if not _CJK_RE.search(normalised):  # most texts: the words are the terms (as tokenise() gives)
         return frozenset(_WORD_RE.findall(normalised))
@@ -140,8 +143,9 @@ def inverted_index(records):
 
     Retired documents are left out.
     """
-    index = {}
-    postings_of = index.setdefault
+    # Arrays of machine integers: at 100,000 codes there are ten million postings, and as
+    # Python ints in lists they took a third of a gigabyte.
+    index = collections.defaultdict(functools.partial(array.array, "q"))
     for doc, record in enumerate(records):
         if record["retired"]:
             continue
@@ -152,7 +156,7 @@ def inverted_index(records):
             for term in index_terms(text):
                 bits[term] = bits.get(term, 0) | field
         for term, field_bits in bits.items():
-            postings_of(term, []).append(doc << 4 | field_bits)
+            index[term].append(doc << 4 | field_bits)
     return index
 
 
@@ -167,18 +171,25 @@ def encode_postings(postings):
 
 
 def term_shards(index):
-    """Cut the sorted terms into shards of about TERM_SHARD_CHARS of JSON each."""
-    shards, current, size = [], [], 0
+    """Cut the sorted terms into shards of about TERM_SHARD_CHARS of JSON each.
+
+    Returns [(first term, last term, JSON text)]. The index is emptied as its terms are
+    encoded: only the JSON text of the shards is kept.
+    """
+    shards, terms, docs, fields, size = [], [], [], [], 0
     for term in sorted(index, key=utf16_key):
-        deltas, fields = encode_postings(index[term])
-        current.append((term, deltas, fields))
+        deltas, bits = encode_postings(index.pop(term))
+        terms.append(term)
+        docs.append(deltas)
+        fields.append(bits)
         # str() of a list is its JSON plus a space after each comma: close enough for a size.
-        size += len(term) + len(fields) + len(str(deltas))
+        size += len(term) + len(bits) + len(str(deltas))
         if size >= TERM_SHARD_CHARS:
-            shards.append(current)
-            current, size = [], 0
-    if current or not shards:
-        shards.append(current)
+            shards.append((terms[0], term, to_json({"terms": terms, "docs": docs, "fields": fields})))
+            terms, docs, fields, size = [], [], [], 0
+    if terms or not shards:
+        shards.append((terms[0] if terms else "", terms[-1] if terms else "",
+                       to_json({"terms": terms, "docs": docs, "fields": fields})))
     return shards
 
 
@@ -220,7 +231,7 @@ class SharedIndex:
     count: int
     codes: list  # {"keys", "docs", "retired"} per shard
     code_bounds: list
-    terms: list  # {"terms", "docs", "fields"} per shard
+    terms: list  # JSON text of {"terms", "docs", "fields"} per shard
     term_bounds: list
 
 
@@ -230,14 +241,13 @@ def shared_index(records):
         raise ValueError("search index: no records")
     codes = code_shards(records)
     terms = term_shards(inverted_index(records))
+    term_bounds = [separator(left[1], right[0]) for left, right in zip(terms, terms[1:])]
     return SharedIndex(
         count=len(records),
         codes=[{"keys": [key for key, _ in shard], "docs": [doc for _, doc in shard],
                 "retired": [doc for _, doc in shard if records[doc]["retired"]]} for shard in codes],
         code_bounds=bounds(codes),
-        terms=[{"terms": [t for t, _, _ in shard], "docs": [d for _, d, _ in shard],
-                "fields": [f for _, _, f in shard]} for shard in terms],
-        term_bounds=bounds(terms))
+        terms=[text for _, _, text in terms], term_bounds=term_bounds)
 
 
 def shared_files(shared, lang, url):
@@ -257,10 +267,13 @@ def doc_files(records):
 
 
 def write_files(files, lang, write):
-    """Write {name: data} under search-index/{lang}/ with write(site path, text); return the paths, sorted."""
+    """Write {name: data or JSON text} under search-index/{lang}/ with write(site path, text).
+
+    Returns the site-relative paths, sorted.
+    """
     root = f"search-index/{lang}/"
     for name, data in files.items():
-        write(root + name, to_json(data))
+        write(root + name, data if isinstance(data, str) else to_json(data))
     return sorted(root + name for name in files)
 
 

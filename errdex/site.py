@@ -8,7 +8,6 @@ checked, and only then is it renamed into place.
 import functools
 import gc
 import html
-import itertools
 import json
 import multiprocessing as mp
 import os
@@ -172,28 +171,31 @@ _WORK = {}  # what forked workers inherit
 
 
 def write_site(content, settings, inputs, strict, warn, outcome, staging, workers=None):
-    """Fill the staging folder: each language on a core of its own, then the shared files.
+    """Fill the staging folder in two even halves, one per core, then write the shared files.
 
-    The languages are the unit of parallel work: both have the same pages, so the shares
-    are even, and each worker holds one language's views only. Warnings, and the registry
-    check, come before the swap: a failure leaves the previous site as it was.
+    A forked worker makes the second language's pages and the search index of both; this
+    process makes the first language's pages and the per-code API files. Two processes,
+    not one per task: each holds its own copy of the dataset's pages once it reads them.
+    Warnings, and the registry check, come before the swap: a failure leaves the previous
+    site as it was.
     """
     args = (content, settings, inputs.content_locale_dir, staging)
+    first, second = urls.LANGUAGES
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(content.dataset.codes) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
-        write_shared_search_index(content, inputs.content_locale_dir, staging)
-        results = [build_language(lang, *args) for lang in urls.LANGUAGES]
+        results = [build_language(first, *args), _second_half(second, args)]
+        write_code_api_files(content, staging)
     else:
-        _WORK["args"] = args
+        _WORK["args"] = args  # before the fork: the worker inherits it
         try:
-            with mp.get_context("fork").Pool(min(workers, len(urls.LANGUAGES))) as pool:
-                pending = pool.map_async(_language_worker, urls.LANGUAGES)
-                # The languages' shared search index is made here meanwhile: a third process
-                # for two cores, which keeps both busy until the languages are done.
-                write_shared_search_index(content, inputs.content_locale_dir, staging)
-                results = pending.get()
+            pool = mp.get_context("fork").Pool(1)
         finally:
             _WORK.clear()
+        with pool:
+            pending = pool.apply_async(_second_half_worker, (second,))
+            results = [build_language(first, *args)]
+            write_code_api_files(content, staging)
+            results.append(pending.get())
     warnings = list(content.warnings) + [w for r in results for w in r.warnings]
     if warn is not None:
         warn(warnings, strict)
@@ -211,14 +213,20 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
                    warnings=tuple(warnings))
 
 
-def _language_worker(lang):
-    return build_language(lang, *_WORK["args"])
+def _second_half(lang, args):
+    content, _, content_locale_dir, staging = args
+    write_shared_search_index(content, content_locale_dir, staging)
+    return build_language(lang, *args)
+
+
+def _second_half_worker(lang):
+    return _second_half(lang, _WORK["args"])
 
 
 def write_shared_search_index(content, content_locale_dir, staging):
     """The search index's codes/, terms/ and meta.json of every language, computed once.
 
-    Each language's worker writes its own docs/ (the results, in its language).
+    Each language writes its own docs/ (the results, in its language).
     """
     views = SiteViews(content.dataset, urls.LANGUAGES[0], content_locale_dir, content.retired, content.redirects,
                       content.notes)
@@ -229,22 +237,22 @@ def write_shared_search_index(content, content_locale_dir, staging):
 
 
 def build_language(lang, content, settings, content_locale_dir, staging):
-    """Gather one language's pages, write its search results (docs/) and render its pages.
-
-    Each language also writes its share of the per-code API files, which belong to neither.
-    """
+    """Gather one language's pages, write its search results (docs/) and render its pages."""
     views = SiteViews(content.dataset, lang, content_locale_dir, content.retired, content.redirects,
                       content.notes)
     renderer, writer = PageRenderer(make_environment(lang), settings), TreeWriter(staging)
     search_index.write_files(search_index.doc_files(views.search_records(with_texts=False)), lang, writer.write)
-    share = urls.LANGUAGES.index(lang)
-    for path, text in itertools.islice(code_api_files(content), share, None, len(urls.LANGUAGES)):
-        writer.write(path, text)
     written = []
     for spec in language_pages(views):
         writer.write(urls.output_file(spec.path), render_page(renderer, spec))
         written.append((spec.path, spec.template, spec.alternates))
     return LanguageResult(tuple(written), tuple(views.warnings()))
+
+
+def write_code_api_files(content, staging):
+    writer = TreeWriter(staging)
+    for path, text in code_api_files(content):
+        writer.write(path, text)
 
 
 def render_page(renderer, spec):

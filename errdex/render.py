@@ -204,7 +204,13 @@ class PageRenderer:
 
 def blocks_only(env, name):
     """Is the template's top level only `{% extends %}`, blocks and blank text?"""
-    body = env.parse(env.loader.get_source(env, name)[0]).body
+    return _blocks_only(env.loader.get_source(env, name)[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _blocks_only(source):
+    # By source, so that both languages' environments share one parse of each template.
+    body = jinja2.Environment(extensions=["jinja2.ext.i18n"]).parse(source).body
     return all(isinstance(node, (nodes.Extends, nodes.Block)) or
                (isinstance(node, nodes.Output) and all(isinstance(n, nodes.TemplateData) and not n.data.strip()
                                                       for n in node.nodes))

@@ -46,7 +46,7 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
     env.filters["plain"] = plain_text
     env.filters["note"] = render_note
     env.globals.update(
-        lang=lang, other_lang=OTHER[lang], html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
+        lang=lang, home_path=urls.home_path(lang), other_lang=OTHER[lang], html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
         language_names=LANGUAGE_NAMES, language_labels=LANGUAGE_LABELS, urls=urls, csp=CSP, reason_phrase=reason_phrase)
     # The shared macros, as `m` in every template; made last, as a module sees the globals it was made with.
     env.globals["m"] = env.get_template("_macros.html").module

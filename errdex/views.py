@@ -64,6 +64,7 @@ class EntryView:
     number: int
     suffix: str  # "" for the first entry, "-2" for the second: stable section ids
     http_status: int | None
+    status_path: str | None  # of the status's index
     reason: str
     message: str | None
     message_parts: tuple
@@ -83,6 +84,7 @@ class CodeView:
     code: str
     prefix: str
     path: str
+    prefix_path: str
     entries: tuple
     statuses: tuple
     headline: str  # one line for titles and link previews
@@ -216,7 +218,8 @@ class SiteViews:
                         same[other.code] = other
             entries = tuple(self._entry(code, i, e) for i, e in enumerate(code.entries, start=1))
             yield CodeView(
-                code=code.code, prefix=code.prefix, path=row.path, entries=entries,
+                code=code.code, prefix=code.prefix, path=row.path,
+                prefix_path=urls.prefix_path(self.lang, code.prefix), entries=entries,
                 statuses=row.statuses, headline=self._headline(code, row), summary=_summary(entries[0]),
                 same_message=tuple(same.values()),
                 previous=rows[index - 1] if index > 0 else None,
@@ -279,6 +282,7 @@ class SiteViews:
         return EntryView(
             number=number, suffix="" if number == 1 else f"-{number}",
             http_status=entry.http_status, reason=reason_phrase(entry.http_status),
+            status_path=urls.status_path(self.lang, entry.http_status) if entry.http_status else None,
             message=entry.message, message_parts=tuple(message_parts(entry.message)),
             placeholders=entry.placeholders,
             description=self.translator.pick(entry.description, f"{place} description"),

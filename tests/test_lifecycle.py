@@ -57,7 +57,7 @@ def test_dropped_code_is_retired_and_its_page_stays(repo, monkeypatch):
     build_site(data, tmp / "site", SETTINGS, inputs=inputs)  # the registry check passes
     page = (tmp / "site" / "en" / "codes" / "DEMO.0002" / "index.html").read_text(encoding="utf-8")
     assert "No longer listed upstream since 2026-12-01." in page
-    assert "The request method" in page and 'href="../../DEMO/"' in page
+    assert "The request method" in page and 'href="../../../en/DEMO/"' in page
     prefix_page = (tmp / "site" / "en" / "DEMO" / "index.html").read_text(encoding="utf-8")
     assert prefix_page.index('id="retired"') < prefix_page.index('id="DEMO.0002"')
     assert "DEMO.0002" in json.loads((tmp / "site" / "api" / "v1" / "codes.json").read_text())

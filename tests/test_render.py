@@ -50,7 +50,7 @@ def test_every_index_row_has_an_anchor_and_a_self_link(built_site):
 def test_code_page_content(built_site):
     html = (built_site / "en" / "codes" / "AIP.0008" / "index.html").read_text(encoding="utf-8")
     assert html.count('<var class="ph"') == 2
-    assert 'href="../../status/405/"' in html and "405 Method Not Allowed" in html
+    assert 'href="../../../en/status/405/"' in html and "405 Method Not Allowed" in html
     for section in ("message", "description", "solution", "example", "source"):
         assert f'id="{section}"' in html
     assert 'hreflang="zh-CN"' in html and 'href="../../../zh/codes/AIP.0008/"' in html

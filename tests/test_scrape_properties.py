@@ -75,3 +75,12 @@ def test_table_like_garbage_raises_only_the_scrapers_error(text):
         scrape("garbage", text)
     except ErrdexError:
         pass
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \n\t-+*_`[]()1.a中", max_size=24))
+def test_plain_text_fast_path_changes_nothing(text):
+    """plain_text skips its substitutions when a cheaper pattern finds no syntax: same result."""
+    from errdex.markup import _INLINE_SYNTAX, _LINK, plain_text
+    slow = " ".join(_INLINE_SYNTAX.sub("", _LINK.sub(r"\1", text)).split())
+    assert plain_text.__wrapped__(text) == slow

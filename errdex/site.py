@@ -133,6 +133,7 @@ class LanguageResult:
 
     pages: tuple  # (path, template, alternates)
     warnings: tuple
+    sitemap: tuple  # the sitemap's <url> entries of the pages, made by the worker (100,000 codes: seconds)
 
 
 def check_output_folder(out):
@@ -185,6 +186,7 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
     if workers == 1 or len(content.dataset.codes) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
         results = [build_language(first, *args), _second_half(second, args)]
         write_code_api_files(content, staging)
+        api = api_files(content)
     else:
         _WORK["args"] = args  # before the fork: the worker inherits it
         try:
@@ -195,12 +197,13 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
             pending = pool.apply_async(_second_half_worker, (second,))
             results = [build_language(first, *args)]
             write_code_api_files(content, staging)
+            api = api_files(content)
             results.append(pending.get())
     warnings = list(content.warnings) + [w for r in results for w in r.warnings]
     if warn is not None:
         warn(warnings, strict)
     pages = [page for result in results for page in result.pages]
-    files = shared_files(content, settings, pages)
+    files = shared_files(settings, [entry for result in results for entry in result.sitemap], api)
     writer = TreeWriter(staging)
     for path, text in sorted(files.items()):
         writer.write(path, text)
@@ -246,7 +249,8 @@ def build_language(lang, content, settings, content_locale_dir, staging):
     for spec in language_pages(views):
         writer.write(urls.output_file(spec.path), render_page(renderer, spec))
         written.append((spec.path, spec.template, spec.alternates))
-    return LanguageResult(tuple(written), tuple(views.warnings()))
+    sitemap = tuple(_sitemap_entry(page, settings) for page in written if page[1] != "redirect.html")
+    return LanguageResult(tuple(written), tuple(views.warnings()), sitemap)
 
 
 def write_code_api_files(content, staging):
@@ -259,8 +263,8 @@ def render_page(renderer, spec):
     return renderer.render(spec)
 
 
-def shared_files(content, settings, pages):
-    """The files outside the language trees: landing, 404, sitemap, API, assets."""
+def shared_files(settings, sitemap_entries, api):
+    """The files outside the language trees: landing, 404, sitemap, API (given), assets."""
     env = make_environment("en")
     files = {
         "index.html": render_root_page(env, "landing.html", "index.html", settings,
@@ -270,8 +274,8 @@ def shared_files(content, settings, pages):
         "robots.txt": robots_txt(settings),
         ".nojekyll": "",
     }
-    files.update(sitemap_files([p for p in pages if p[1] != "redirect.html"], settings))
-    files.update(api_files(content))
+    files.update(sitemap_files(sitemap_entries, settings))
+    files.update(api)
     files.update(asset_files())
     return files
 
@@ -316,9 +320,8 @@ def sitemap_loc(settings, path):
 SITEMAP_LIMIT = 50000
 
 
-def sitemap_files(pages, settings):
-    """sitemap.xml (or an index of sitemap-N.xml) listing every page with its alternates."""
-    entries = [_sitemap_entry(page, settings) for page in pages]
+def sitemap_files(entries, settings):
+    """sitemap.xml (or an index of sitemap-N.xml) of the <url> entries (_sitemap_entry)."""
     if len(entries) <= SITEMAP_LIMIT:
         return {"sitemap.xml": _urlset(entries)}
     files, names = {}, []

@@ -12,12 +12,12 @@ counted as a warning.
 """
 
 import gettext
+import hashlib
 import io
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 
 from .errors import DataError
 
@@ -29,6 +29,9 @@ def N_(text):
 # Language names in the reader's language ("Chinese page"), unlike the switch's endonyms.
 LANGUAGE_LABELS = {"zh": N_("Chinese"), "en": N_("English")}
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "source" / "locale"
+# Catalogs compiled by Babel, kept by content: a build whose PO files have not changed
+# needs no Babel (its import alone is a tenth of the seed site's build).
+COMPILED_DIR = Path(__file__).resolve().parent.parent / "build" / "catalogs"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 OTHER = {"zh": "en", "en": "zh"}
 
@@ -39,6 +42,7 @@ def catalog_path(lang, domain, locale_dir=LOCALE_DIR):
 
 def read_catalog(path, lang):
     """Parse a PO file; name the file and line of a syntax error."""
+    from babel.messages.pofile import PoFileError, read_po
     try:
         with open(path, "rb") as handle:
             return read_po(handle, locale=lang, abort_invalid=True)
@@ -47,13 +51,32 @@ def read_catalog(path, lang):
 
 
 def gnu_translations(path, lang):
-    """Compile a PO file in memory into a gettext translations object (fuzzy entries skipped)."""
+    """A PO file as a gettext translations object (fuzzy entries skipped)."""
     if not Path(path).exists():
         return gettext.NullTranslations()
+    return gettext.GNUTranslations(io.BytesIO(compiled_catalog(path, lang)))
+
+
+def compiled_catalog(path, lang):
+    """A PO file compiled to MO bytes, fuzzy entries left out; cached by the file's content."""
+    source = Path(path).read_bytes()
+    cached = COMPILED_DIR / f"{lang}-{hashlib.sha256(source).hexdigest()[:32]}.mo"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    from babel.messages.mofile import write_mo
     buffer = io.BytesIO()
     write_mo(buffer, read_catalog(path, lang), use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    try:  # write beside, then rename: a concurrent build never reads half a file
+        COMPILED_DIR.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=COMPILED_DIR, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(buffer.getvalue())
+        os.replace(temporary, cached)
+    except OSError:  # a read-only checkout: compile every time
+        pass
+    return buffer.getvalue()
 
 
 def interface_translations(lang, locale_dir=LOCALE_DIR):
@@ -78,10 +101,10 @@ class ContentTranslator:
     def __init__(self, lang, locale_dir=LOCALE_DIR):
         self.lang = lang
         path = catalog_path(lang, "content", locale_dir)
-        self.messages = {}
-        if path.exists():
-            self.messages = {m.id: m.string for m in read_catalog(path, lang)
-                             if m.id and m.string and not m.fuzzy}
+        # The compiled catalog holds exactly the translated, non-fuzzy messages (and a header
+        # under ""); _catalog is GNUTranslations' dictionary of them, stable since Python 2.
+        catalog = gnu_translations(path, lang)._catalog if path.exists() else {}
+        self.messages = {key: text for key, text in catalog.items() if key and isinstance(key, str)}
         self.missing = {}  # text -> first place it was needed
 
     def pick(self, texts, place):

@@ -128,5 +128,10 @@ class ContentTranslator:
 
     def warnings(self):
         """One warning per untranslated string, naming where it is used."""
-        return [f"untranslated into {self.lang} ({place}): {text[:60]!r}"
-                for text, place in sorted(self.missing.items(), key=lambda item: item[1])]
+        return missing_warnings(self.lang, self.missing)
+
+
+def missing_warnings(lang, missing):
+    """The warnings of {untranslated text: first place it was needed}, in order of place."""
+    return [f"untranslated into {lang} ({place}): {text[:60]!r}"
+            for text, place in sorted(missing.items(), key=lambda item: item[1])]

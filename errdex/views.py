@@ -194,10 +194,11 @@ class SiteViews:
 
     # ------------------------------------------------------------ code pages
 
-    def code_views(self):
-        """One CodeView per code, with neighbours and same-message links, made as they are needed.
+    def code_views(self, codes=slice(None)):
+        """One CodeView per code (of a slice of them), with neighbours and same-message links.
 
-        A generator: at 100,000 codes the views of every page would not fit in memory together.
+        A generator, making each view when it is needed: at 100,000 codes the views of every
+        page would not fit in memory together.
         """
         by_message = {}
         for code, row in zip(self.dataset.codes, self.rows):
@@ -209,7 +210,7 @@ class SiteViews:
                 for index, row in enumerate(rows):
                     positions[row.code] = (rows, index)
         retired_on = {r.code.code: r.retired_on for r in self.retired}
-        for code, row in self._all_codes():
+        for code, row in self._all_codes()[codes]:
             rows, index = positions[code.code]
             same = OrderedDict()
             for entry in code.entries:
@@ -225,6 +226,10 @@ class SiteViews:
                 previous=rows[index - 1] if index > 0 else None,
                 next=rows[index + 1] if index + 1 < len(rows) else None,
                 note=self._note("code", code.code), retired_on=retired_on.get(code.code))
+
+    def code_count(self):
+        """How many codes have a page: current and retired ones."""
+        return len(self.rows) + len(self.retired_rows)
 
     def _all_codes(self):
         """(Code, RowView) of every code with a page: current ones, then retired ones."""
@@ -351,26 +356,32 @@ def _statuses(code):
     return tuple(seen)
 
 
-def language_pages(views, home_table_limit=HOME_TABLE_LIMIT):
-    """Every HTML page of one language, in a fixed order; the code pages are made as they are read."""
+def language_pages(views, home_table_limit=HOME_TABLE_LIMIT, codes=slice(None), others=True):
+    """The HTML pages of one language, in a fixed order; code pages are made as they are read.
+
+    `codes` picks a slice of the code pages, and `others=False` leaves out the rest (home,
+    indexes, redirects, search), so that two processes can share a language's pages.
+    """
     lang, other = views.lang, "en" if views.lang == "zh" else "zh"
-    prefixes, statuses = views.prefixes(), views.statuses()
-    total = len(views.rows)
-    yield PageSpec(urls.home_path(lang), "home.html", lang, {
-        "sources": views.source_views(), "prefixes": prefixes, "statuses": statuses,
-        "rows": views.rows if total <= home_table_limit else (), "total": total,
-    }, {other: urls.home_path(other)})
-    for group in prefixes:
-        yield PageSpec(group.path, "listing.html", lang, {"kind": "prefix", "group": group},
-                       {other: urls.prefix_path(other, group.key)})
-    for group in statuses:
-        yield PageSpec(group.path, "listing.html", lang,
-                       {"kind": "status", "group": group, "reason": reason_phrase(group.key)},
-                       {other: urls.status_path(other, group.key)})
-    for view in views.code_views():
+    if others:
+        prefixes, statuses = views.prefixes(), views.statuses()
+        total = len(views.rows)
+        yield PageSpec(urls.home_path(lang), "home.html", lang, {
+            "sources": views.source_views(), "prefixes": prefixes, "statuses": statuses,
+            "rows": views.rows if total <= home_table_limit else (), "total": total,
+        }, {other: urls.home_path(other)})
+        for group in prefixes:
+            yield PageSpec(group.path, "listing.html", lang, {"kind": "prefix", "group": group},
+                           {other: urls.prefix_path(other, group.key)})
+        for group in statuses:
+            yield PageSpec(group.path, "listing.html", lang,
+                           {"kind": "status", "group": group, "reason": reason_phrase(group.key)},
+                           {other: urls.status_path(other, group.key)})
+    for view in views.code_views(codes):
         yield PageSpec(view.path, "code.html", lang, {"view": view},
                        {other: urls.code_path(other, view.code)})
-    for redirect in views.redirect_views():
-        yield PageSpec(redirect.path, "redirect.html", lang, {"redirect": redirect},
-                       {other: urls.code_path(other, redirect.code)})
-    yield PageSpec(urls.search_path(lang), "search.html", lang, {}, {other: urls.search_path(other)})
+    if others:
+        for redirect in views.redirect_views():
+            yield PageSpec(redirect.path, "redirect.html", lang, {"redirect": redirect},
+                           {other: urls.code_path(other, redirect.code)})
+        yield PageSpec(urls.search_path(lang), "search.html", lang, {}, {other: urls.search_path(other)})

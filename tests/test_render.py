@@ -93,6 +93,21 @@ def test_build_is_deterministic(tmp_path):
     assert _tree_differences(comparison) == []
 
 
+def test_parallel_build_equals_serial_build(tmp_path):
+    """Above PARALLEL_THRESHOLD the build forks a worker; its output must not depend on that,
+    nor on how the second language's code pages are shared between the two processes."""
+    from bench.synthetic import write_synthetic
+    data = tmp_path / "data.json"
+    write_synthetic(data, 300)
+    warnings = []
+    build(tmp_path / "parallel", data, workers=2, warn=lambda found, strict: warnings.append(found))
+    build(tmp_path / "serial", data, workers=1)
+    comparison = filecmp.dircmp(tmp_path / "parallel", tmp_path / "serial")
+    assert _tree_differences(comparison) == []
+    assert len(list((tmp_path / "parallel" / "en" / "codes").iterdir())) == 300
+    assert warnings == [[]]
+
+
 def _tree_differences(comparison):
     found = comparison.left_only + comparison.right_only + comparison.diff_files
     match, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right, comparison.common_files,

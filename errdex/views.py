@@ -227,10 +227,6 @@ class SiteViews:
                 next=rows[index + 1] if index + 1 < len(rows) else None,
                 note=self._note("code", code.code), retired_on=retired_on.get(code.code))
 
-    def code_count(self):
-        """How many codes have a page: current and retired ones."""
-        return len(self.rows) + len(self.retired_rows)
-
     def _all_codes(self):
         """(Code, RowView) of every code with a page: current ones, then retired ones."""
         return list(zip(self.dataset.codes, self.rows)) + \

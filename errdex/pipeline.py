@@ -89,4 +89,36 @@ def write_atomic(path, text):
         raise
 
 
-__all__ = ["ErrdexError", "ScrapeResult", "scrape_pages", "upstream_pages", "write_atomic"]
+class TreeWriter:
+    """Write files into a folder, making each subfolder once.
+
+    File system calls are a build's floor (a code page is a folder and a file), so this
+    makes the fewest: one mkdir per folder and open, write, close per file.
+    """
+
+    def __init__(self, root):
+        self.root = str(root)
+        self.made = set()
+
+    def write(self, path, content):
+        target = f"{self.root}/{path}"
+        folder = target.rpartition("/")[0]
+        if folder not in self.made:
+            try:
+                os.mkdir(folder)
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
+            self.made.add(folder)
+        data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            while data:
+                data = data[os.write(handle, data):]
+        finally:
+            os.close(handle)
+
+
+__all__ = ["ErrdexError", "ScrapeResult", "scrape_pages", "upstream_pages", "write_atomic",
+           "TreeWriter"]

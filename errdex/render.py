@@ -156,7 +156,7 @@ def shared_partial():
     return shared
 
 
-def page_variables(env, spec, site):
+def page_variables(spec, site):
     """What a page's template sees besides the globals; links are relative to the page."""
     # `root ~ "assets/…"` in templates saves a url() call for the links every page has.
     return dict(page_path=spec.path, url=functools.partial(urls.relative, spec.path),
@@ -186,7 +186,7 @@ class PageRenderer:
 
     def render(self, spec):
         template = self.env.get_template(spec.template)
-        variables = page_variables(self.env, spec, self.site)
+        variables = page_variables(spec, self.site)
         layout = self._layout(template, variables)
         if layout is None:
             return template.render(variables)

@@ -41,9 +41,9 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from .codes import PLACEHOLDER_RE, lookup_key
+from .pipeline import TreeWriter
 
 FORMAT = 1
 DOCS_PER_SHARD = 32
@@ -185,12 +185,16 @@ def term_shards(index):
         # str() of a list is its JSON plus a space after each comma: close enough for a size.
         size += len(term) + len(bits) + len(str(deltas))
         if size >= TERM_SHARD_CHARS:
-            shards.append((terms[0], term, to_json({"terms": terms, "docs": docs, "fields": fields})))
+            shards.append(_term_shard(terms, docs, fields))
             terms, docs, fields, size = [], [], [], 0
     if terms or not shards:
-        shards.append((terms[0] if terms else "", terms[-1] if terms else "",
-                       to_json({"terms": terms, "docs": docs, "fields": fields})))
+        shards.append(_term_shard(terms, docs, fields))
     return shards
+
+
+def _term_shard(terms, docs, fields):
+    return (terms[0] if terms else "", terms[-1] if terms else "",
+            to_json({"terms": terms, "docs": docs, "fields": fields}))
 
 
 def code_shards(records):
@@ -209,15 +213,6 @@ def code_shards(records):
 def to_json(data):
     """Compact, deterministic JSON."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
-def write_to(out_dir):
-    """A write(path, text) that writes under a folder."""
-    def write(path, text):
-        target = Path(out_dir) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return write
 
 
 @dataclass(frozen=True)
@@ -286,4 +281,4 @@ def write_search_index(records, lang, out_dir, shared=None):
         raise ValueError(f"search index: no records for {lang!r}")
     files = shared_files(shared or shared_index(records), lang, url_pattern(records))
     files.update(doc_files(records))
-    return write_files(files, lang, write_to(out_dir))
+    return write_files(files, lang, TreeWriter(out_dir).write)

@@ -23,7 +23,7 @@ from . import lifecycle, model, urls
 from .errors import BuildError, DataError
 from .i18n import HTML_LANG, missing_warnings
 from .notes import NOTES_DIR, load_notes
-from .pipeline import DATA_FILE, ROOT, write_atomic
+from .pipeline import DATA_FILE, ROOT, TreeWriter, write_atomic
 from .render import TEMPLATES_DIR, PageRenderer, make_environment, render_root_page
 from . import search_index
 from .views import SiteViews, language_pages
@@ -275,7 +275,7 @@ def build_language(lang, content, settings, content_locale_dir, staging, codes=s
                                  writer.write)
     written = []
     for spec in language_pages(views, codes=codes, others=others):
-        writer.write(urls.output_file(spec.path), render_page(renderer, spec))
+        writer.write(urls.output_file(spec.path), renderer.render(spec))
         written.append((spec.path, spec.template, spec.alternates))
     sitemap = tuple(_sitemap_entry(page, settings) for page in written if page[1] != "redirect.html")
     return LanguageResult(lang, tuple(written), tuple(views.translator.missing.items()), sitemap)
@@ -286,10 +286,6 @@ def write_api_files(content, staging):
     writer = TreeWriter(staging)
     for path, text in itertools.chain(api_files(content).items(), code_api_files(content)):
         writer.write(path, text)
-
-
-def render_page(renderer, spec):
-    return renderer.render(spec)
 
 
 def shared_files(settings, sitemap_entries):
@@ -306,37 +302,6 @@ def shared_files(settings, sitemap_entries):
     files.update(sitemap_files(sitemap_entries, settings))
     files.update(asset_files())
     return files
-
-
-class TreeWriter:
-    """Write files into a folder, making each subfolder once.
-
-    File system calls are a build's floor (a code page is a folder and a file), so this
-    makes the fewest: one mkdir per folder and open, write, close per file.
-    """
-
-    def __init__(self, root):
-        self.root = str(root)
-        self.made = set()
-
-    def write(self, path, content):
-        target = f"{self.root}/{path}"
-        folder = target.rpartition("/")[0]
-        if folder not in self.made:
-            try:
-                os.mkdir(folder)
-            except FileNotFoundError:
-                os.makedirs(folder, exist_ok=True)
-            except FileExistsError:
-                pass
-            self.made.add(folder)
-        data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
-        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        try:
-            while data:
-                data = data[os.write(handle, data):]
-        finally:
-            os.close(handle)
 
 
 def sitemap_loc(settings, path):

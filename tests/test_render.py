@@ -131,8 +131,8 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path, monkeypatch):
             raise BuildError("simulated failure in the middle of rendering")
         return original(*args, **kwargs)
 
-    original = site_module.render_page
-    monkeypatch.setattr(site_module, "render_page", failing_render)
+    original = site_module.PageRenderer.render
+    monkeypatch.setattr(site_module.PageRenderer, "render", failing_render)
     with pytest.raises(BuildError, match="simulated"):
         build(out)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before

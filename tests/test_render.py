@@ -3,11 +3,16 @@
 import filecmp
 import json
 import re
+import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from errdex import site as site_module
 from errdex.errors import BuildError
+from errdex.render import TEMPLATES_DIR, escape_output, make_environment
 from errdex.site import SiteInputs, SiteSettings, build_site
 from tests.conftest import FIXTURES, ROOT
 from tests.sitecheck import broken_links, parse
@@ -203,3 +208,22 @@ def test_golden_build_of_the_small_fixture(tmp_path):
             diff = "\n".join(difflib.unified_diff(expected[name].splitlines(), actual[name].splitlines(),
                                                   f"golden/{name}", f"built/{name}", lineterm=""))
             pytest.fail(f"{name} differs from the golden file (run 'make golden' and review):\n{diff[:4000]}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.integers(), st.none(), st.text().map(Markup)))
+def test_output_escape_is_markupsafes_escape(value):
+    assert escape_output(value) == str(escape(value))
+
+
+def test_compiled_templates_escape_output_once(tmp_path):
+    # Macros, {% set %} blocks and filters see the output escaped once, never twice.
+    (tmp_path / "t.html").write_text(
+        "{% macro em(x) %}<em>{{ x }}</em>{% endmacro %}{% set block %}<b>{{ v }}</b>{% endset %}"
+        "{{ em(v) }}|{{ block }}|{{ em(em(v)) }}|{{ v | upper }}|{{ safe }}|{{ n }}",
+        encoding="utf-8")
+    shutil.copy(TEMPLATES_DIR / "_macros.html", tmp_path)  # every environment has the shared macros
+    env = make_environment("en", tmp_path)
+    assert env.get_template("t.html").render(v="<a&'\">", safe=Markup("<i>"), n=7) == (
+        "<em>&lt;a&amp;&#39;&#34;&gt;</em>|<b>&lt;a&amp;&#39;&#34;&gt;</b>|<em><em>&lt;a&amp;&#39;&#34;&gt;</em></em>"
+        "|&lt;A&amp;&#39;&#34;&gt;|<i>|7")

@@ -19,7 +19,15 @@ ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "a", "strong", "em", "code", "pre",
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Text without Markdown syntax renders as one escaped paragraph: the common case, and fast.
-_MARKDOWN_SYNTAX = re.compile(r"[\n*_`\[\]<>&#\\!]|^\s*(?:[-+]|\d+[.)])\s|^\s{4}", re.M)
+# Syntax is a special character anywhere, or a list item or code block at a line's start;
+# text without a newline has one line, so the second pattern need only match at its start
+# (one pattern with re.M would try `^` at every character: twice the time).
+_MARKDOWN_CHARACTER = re.compile(r"[\n*_`\[\]<>&#\\!]")
+_MARKDOWN_LINE_START = re.compile(r"\s*(?:[-+]|\d+[.)])\s|\s{4}")
+
+
+def _is_plain(text):
+    return not _MARKDOWN_CHARACTER.search(text) and not _MARKDOWN_LINE_START.match(text)
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,8 +55,8 @@ def render_markdown(text):
     """Render upstream or note Markdown to sanitised HTML (Markup)."""
     if not text:
         return Markup("")
-    if not _MARKDOWN_SYNTAX.search(text):
-        return Markup("<p>") + escape(text) + Markup("</p>")
+    if _is_plain(text):
+        return Markup("<p>%s</p>" % escape(text))  # str % str, not Markup's Python-level + and %
     html = _converter("upstream").reset().convert(text)
     return Markup(sanitise(html))
 

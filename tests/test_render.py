@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from errdex import site as site_module
 from errdex.errors import BuildError
-from errdex.render import TEMPLATES_DIR, escape_output, make_environment
+from errdex.render import TEMPLATES_DIR, escape_output, format_escaped, make_environment
 from errdex.site import SiteInputs, SiteSettings, build_site
 from tests.conftest import FIXTURES, ROOT
 from tests.sitecheck import broken_links, parse
@@ -227,3 +227,11 @@ def test_compiled_templates_escape_output_once(tmp_path):
     assert env.get_template("t.html").render(v="<a&'\">", safe=Markup("<i>"), n=7) == (
         "<em>&lt;a&amp;&#39;&#34;&gt;</em>|<b>&lt;a&amp;&#39;&#34;&gt;</b>|<em><em>&lt;a&amp;&#39;&#34;&gt;</em></em>"
         "|&lt;A&amp;&#39;&#34;&gt;|<i>|7")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.integers(), st.one_of(st.text(), st.text().map(Markup), st.none()))
+def test_translated_labels_format_like_markup(text, number, other):
+    template = "<b>%(text)s</b> %(number)d %(other)s 100%%"
+    variables = {"text": text, "number": number, "other": other}
+    assert format_escaped(template, variables) == Markup(template) % variables

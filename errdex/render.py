@@ -4,6 +4,7 @@ import collections
 import functools
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 import jinja2.ext
@@ -20,7 +21,7 @@ except ImportError:  # another MarkupSafe: the same text, by the public function
         return str(escape(text))
 
 from . import urls
-from .i18n import HTML_LANG, LANGUAGE_LABELS, OTHER, interface_translations
+from .i18n import HTML_LANG, LANGUAGE_LABELS, interface_translations
 from .http_status import reason_phrase
 from .markup import plain_text, render_markdown, render_note
 
@@ -54,8 +55,8 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
     env.filters["plain"] = plain_text
     env.filters["note"] = render_note
     env.globals.update(
-        lang=lang, home_path=urls.home_path(lang), other_lang=OTHER[lang], html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
-        language_names=LANGUAGE_NAMES, language_labels=LANGUAGE_LABELS, urls=urls, csp=CSP, reason_phrase=reason_phrase)
+        lang=lang, home_path=urls.home_path(lang), html_lang=HTML_LANG[lang], HTML_LANG=HTML_LANG,
+        og_locale=HTML_LANG[lang].replace("-", "_"), language_labels=LANGUAGE_LABELS, urls=urls, csp=CSP, reason_phrase=reason_phrase)
     # The shared macros, as `m` in every template; made last, as a module sees the globals it was made with.
     env.globals["m"] = env.get_template("_macros.html").module
     return env
@@ -210,12 +211,38 @@ def shared_partial():
     return shared
 
 
+class LanguageLink(NamedTuple):
+    """The same page in another language, for the language switch."""
+
+    lang: str
+    hreflang: str
+    name: str
+    href: str  # relative to the page
+
+
 def page_variables(spec, site):
-    """What a page's template sees besides the globals; links are relative to the page."""
+    """What a page's template sees besides the globals; links are relative to the page.
+
+    The links every page's head and header make are made here, in plain Python: in the
+    template, each costs calls (url(), absolute_url(), lookups) that cost more than the link.
+    """
+    root = urls.relative(spec.path, "")
+    page_url = urls.absolute(site.site_url, spec.path)
     # `root ~ "assets/…"` in templates saves a url() call for the links every page has.
     return dict(page_path=spec.path, url=functools.partial(urls.relative, spec.path),
-                root=urls.relative(spec.path, ""), absolute_url=functools.partial(urls.absolute, site.site_url),
-                alternates=spec.alternates, site=site, **spec.context)
+                root=root, absolute_url=functools.partial(urls.absolute, site.site_url),
+                alternates=spec.alternates, site=site, page_url=page_url,
+                language_links=tuple(LanguageLink(lang, HTML_LANG[lang], LANGUAGE_NAMES[lang], root + path)
+                                     for lang, path in spec.alternates.items()),
+                hreflang_links=_hreflang_links(spec, root, page_url, site), **spec.context)
+
+
+def _hreflang_links(spec, root, page_url, site):
+    """(hreflang, href) of the page in each language, itself last: absolute with SITE_URL."""
+    if not spec.alternates:
+        return ()
+    return tuple((HTML_LANG[lang], urls.absolute(site.site_url, path) or root + path)
+                 for lang, path in spec.alternates.items()) + ((HTML_LANG[spec.lang], page_url or root + spec.path),)
 
 
 # Marks a block's place in a rendered layout; NUL cannot come out of a template otherwise.

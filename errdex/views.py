@@ -4,10 +4,10 @@ Each `PageSpec` names its path (urls.py), its template and its context. Texts ar
 already in the page's language (or marked as a fallback), so templates only lay out.
 """
 
-import functools
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
+# JSON's quoting of one string, non-ASCII kept (the C function json.dumps itself uses).
+from json.encoder import encode_basestring as json_string
 
 from . import urls
 from .http_status import reason_phrase
@@ -20,8 +20,13 @@ HOME_TABLE_LIMIT = 5000
 # A code page links at most this many codes with the same message (search finds them all).
 SAME_MESSAGE_LIMIT = 20
 
+# The views made once per code and language (PageSpec, RowView, OriginView, EntryView,
+# CodeView) are slotted and not frozen: nothing changes them once made, and a frozen
+# dataclass sets each field through object.__setattr__ (3 µs more per view, 10% of a
+# code page's views). The others are frozen.
 
-@dataclass(frozen=True)
+
+@dataclass(slots=True)
 class PageSpec:
     """One HTML page to render: where, with which template and data."""
 
@@ -32,7 +37,7 @@ class PageSpec:
     alternates: dict = field(default_factory=dict)  # lang -> path of the same page
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RowView:
     """A code as one row of an index table."""
 
@@ -44,7 +49,7 @@ class RowView:
     status_links: tuple = ()  # (status, path of its index or None)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OriginView:
     """Where an entry came from, for the 'Source' section of a code page."""
 
@@ -57,7 +62,7 @@ class OriginView:
     row: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EntryView:
     """One meaning of a code, as shown on its page."""
 
@@ -77,7 +82,7 @@ class EntryView:
     extra: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CodeView:
     """Everything a code's page shows."""
 
@@ -138,9 +143,9 @@ class RedirectView:
 
 def example_body(code, message):
     """The error response body for a code, as the API sends it (pretty-printed)."""
-    # json.dumps with indent= runs the pure-Python encoder; two strings need only quoting.
-    quote = functools.partial(json.dumps, ensure_ascii=False)
-    return f'{{\n  "error_code": {quote(code)},\n  "error_msg": {quote(message or "")}\n}}'
+    # json.dumps with indent= runs the pure-Python encoder, and with ensure_ascii=False makes
+    # an encoder per call; two strings need only JSON's quoting, which is what this is.
+    return f'{{\n  "error_code": {json_string(code)},\n  "error_msg": {json_string(message or "")}\n}}'
 
 
 class SiteViews:

@@ -98,13 +98,15 @@ class Dataset:
 # ---------------------------------------------------------------- writing
 
 
-def dataset_to_json(dataset):
-    """Return the dataset as a plain JSON-ready dict."""
-    return {
+def dataset_to_json(dataset, codes=True):
+    """Return the dataset as a plain JSON-ready dict (without its codes if not `codes`)."""
+    data = {
         "schema_version": dataset.schema_version,
         "sources": [_source_to_json(s) for s in dataset.sources],
-        "codes": [_code_to_json(c) for c in dataset.codes],
     }
+    if codes:
+        data["codes"] = [_code_to_json(c) for c in dataset.codes]
+    return data
 
 
 def dumps(dataset):

@@ -235,3 +235,12 @@ def test_translated_labels_format_like_markup(text, number, other):
     template = "<b>%(text)s</b> %(number)d %(other)s 100%%"
     variables = {"text": text, "number": number, "other": other}
     assert format_escaped(template, variables) == Markup(template) % variables
+
+
+@pytest.mark.parametrize("data", [ROOT / "source" / "errors.json", FIXTURES / "golden-data.json"])
+def test_api_dataset_is_the_dataset_encoded_whole(data):
+    from errdex import model
+    dataset = model.load(data)
+    spliced = site_module.dataset_json(dataset, [site_module._compact(model.code_to_json(c)) for c in dataset.codes])
+    assert spliced == site_module._compact(model.dataset_to_json(dataset)) + "\n"
+    assert json.loads(spliced) == model.dataset_to_json(dataset)

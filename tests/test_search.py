@@ -8,6 +8,8 @@ import shutil
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from errdex import search_index
 from errdex.codes import PLACEHOLDER_RE, lookup_key, prefix_of
@@ -42,6 +44,17 @@ def all_terms(out):
 @pytest.mark.parametrize("text, expected", VECTORS["tokenize"])
 def test_tokenise_gives_the_shared_vectors(text, expected):
     assert tokenise(text) == expected
+
+
+# Letters, digits, CJK (with its non-word characters: ・ ゠ 〆 ゛), width forms, punctuation.
+TEXT = st.text(alphabet="aZ9_ -.,'%sＡｂ１ｶ한글全角账户冻结の令和アー・゠〆゛ゝ〇々\u3099", max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_index_terms_are_the_tokens_and_cjk_characters(text):
+    expected = frozenset(tokenise(text)) | frozenset(search_index._CJK_RE.findall(search_index.normalise(text)))
+    assert search_index.index_terms.__wrapped__(text) == expected
 
 
 @pytest.mark.parametrize("text, expected", VECTORS["fold"])

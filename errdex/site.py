@@ -8,13 +8,14 @@ checked, and only then is it renamed into place.
 import functools
 import gc
 import html
+import itertools
 import json
 import multiprocessing as mp
 import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -131,6 +132,7 @@ class SiteContent:
 class LanguageResult:
     """What a share of one language's pages left: its pages (for sitemap and registry) and gaps."""
 
+    order: tuple  # where its pages go in the sitemap and its gaps in the warnings
     lang: str
     pages: tuple  # (path, template, alternates)
     missing: tuple  # (untranslated text, first place it was needed)
@@ -173,31 +175,36 @@ _WORK = {}  # what forked workers inherit
 
 
 def write_site(content, settings, inputs, strict, warn, outcome, staging, workers=None):
-    """Fill the staging folder in two even halves, one per core, then write the shared files.
+    """Fill the staging folder on every core (two), then write the shared files.
 
-    A forked worker makes the search index and most of the second language's pages; this
-    process makes the first language's pages, the rest of the second's and the API files.
-    Two processes, not one per task: each holds its own copy of the dataset's pages once
-    it reads them. Warnings, and the registry check, come before the swap: a failure leaves
-    the previous site as it was.
+    Each of two processes starts with a task of its own: the build process makes the
+    first language's pages and the API files, a forked worker the search index and the
+    second language's other pages. Then both take the second language's code pages in
+    chunks, each the next chunk when it is free, so they end together whatever the data
+    and the machine. Two processes, not one per task: each holds its own copy of the
+    dataset's pages once it reads them. Warnings, and the registry check, come before
+    the swap: a failure leaves the previous site as it was.
     """
-    args = (content, settings, inputs.content_locale_dir, staging)
-    workers = workers or os.cpu_count() or 1
-    # The same shares whether or not they run in parallel: the output must not depend on the machine.
-    if workers == 1 or len(content.dataset.codes) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
-        results = _first_half(args) + _second_half(args)
+    serial = (workers or os.cpu_count() or 1) == 1 or len(content.dataset.codes) < PARALLEL_THRESHOLD \
+        or "fork" not in mp.get_all_start_methods()
+    work = _Work(content, settings, inputs.content_locale_dir, staging, _Chunks(_page_count(content)))
+    # The same tasks and chunks whether or not they run in parallel, and results in the
+    # same order: the output must not depend on the machine.
+    if serial:
+        results = _first_task(work) + _second_task(work)
     else:
-        _WORK["args"] = args  # before the fork: the worker inherits it
+        _WORK["work"] = work  # before the fork: the worker inherits it
         try:
             pool = mp.get_context("fork").Pool(1)
         finally:
             _WORK.clear()
         with pool:
-            pending = pool.apply_async(_second_half_worker)
-            results = _first_half(args)
+            pending = pool.apply_async(_second_task_worker)
+            results = _first_task(work)
             results += pending.get()
+    results.sort(key=lambda result: result.order)
     missing = {lang: {} for lang in urls.LANGUAGES}
-    for result in results:  # a text missing in both shares of a language is one warning
+    for result in results:  # a text missing in several shares of a language is one warning
         for text, place in result.missing:
             missing[result.lang].setdefault(text, place)
     warnings = list(content.warnings) + [w for lang in urls.LANGUAGES for w in missing_warnings(lang, missing[lang])]
@@ -217,35 +224,80 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
                    warnings=tuple(warnings))
 
 
-# The share of the second language's code pages made by the first half: the second half
-# also makes the search index, which takes about two and a half times as long as the API
-# files of the first half (measured at 1,000 and 100,000 codes; each language ~45%).
-FIRST_HALF_SHARE = 0.08
+@dataclass
+class _Work:
+    """What a build's processes share (a forked worker inherits a copy), and each one's
+    language builders, made once per process."""
+
+    content: SiteContent
+    settings: SiteSettings
+    content_locale_dir: Path | None
+    staging: Path
+    chunks: "_Chunks"
+    builders: dict = field(default_factory=dict)
+
+    def language(self, lang):
+        if lang not in self.builders:
+            self.builders[lang] = LanguageBuilder(lang, self.content, self.settings, self.content_locale_dir,
+                                                  self.staging)
+        return self.builders[lang]
 
 
-def _split(content):
-    return round((len(content.dataset.codes) + len(content.retired)) * FIRST_HALF_SHARE)
+def _page_count(content):
+    """The code pages of a language: current and retired codes."""
+    return len(content.dataset.codes) + len(content.retired)
 
 
-def _first_half(args):
-    """The first language, the first code pages of the second, the per-code API files."""
-    content, _, _, staging = args
-    first, second = urls.LANGUAGES
-    results = [build_language(first, *args),
-               build_language(second, *args, codes=slice(0, _split(content)), others=False)]
-    write_api_files(content, staging)
+class _Chunks:
+    """The second language's code pages in chunks, handed to whichever process asks next.
+
+    The counter lives in shared memory, so a forked worker takes from the same one.
+    """
+
+    def __init__(self, count):
+        # About a hundred chunks: the last one ends within about 1% of the build of the
+        # other process, and a chunk's own cost stays small.
+        self.size = max(CHUNK_MIN_CODES, -(-count // 100))
+        self.count = -(-count // self.size)
+        self._next = mp.Value("q", 0)
+
+    def take(self):
+        """The next chunk's (number, slice of code pages), or None when all are taken."""
+        with self._next.get_lock():
+            number = self._next.value
+            self._next.value = number + 1
+        if number >= self.count:
+            return None
+        return number, slice(number * self.size, (number + 1) * self.size)
+
+
+CHUNK_MIN_CODES = 50
+
+
+def _first_task(work):
+    """The first language and the API files, then chunks of the second language."""
+    results = [work.language(urls.LANGUAGES[0]).build(order=(0,))]
+    write_api_files(work.content, work.staging)
+    return results + _take_chunks(work)
+
+
+def _second_task(work):
+    """The search index and the second language's pages other than code pages, then chunks."""
+    write_shared_search_index(work.content, work.content_locale_dir, work.staging)
+    results = [work.language(urls.LANGUAGES[1]).build(order=(1,), codes=slice(0, 0))]
+    return results + _take_chunks(work)
+
+
+def _second_task_worker():
+    return _second_task(_WORK["work"])
+
+
+def _take_chunks(work):
+    results, builder = [], work.language(urls.LANGUAGES[1])
+    while (chunk := work.chunks.take()) is not None:
+        number, codes = chunk
+        results.append(builder.build(order=(2, number), codes=codes, others=False))
     return results
-
-
-def _second_half(args):
-    """The search index and the rest of the second language."""
-    content, _, content_locale_dir, staging = args
-    write_shared_search_index(content, content_locale_dir, staging)
-    return [build_language(urls.LANGUAGES[1], *args, codes=slice(_split(content), None))]
-
-
-def _second_half_worker():
-    return _second_half(_WORK["args"])
 
 
 def write_shared_search_index(content, content_locale_dir, staging):
@@ -261,23 +313,38 @@ def write_shared_search_index(content, content_locale_dir, staging):
                                  lang, writer.write)
 
 
-def build_language(lang, content, settings, content_locale_dir, staging, codes=slice(None), others=True):
-    """Render a language's pages (a slice of its code pages; the others too if `others`).
+class LanguageBuilder:
+    """Renders a language's pages, in as many calls as the build shares them out.
 
-    With the others comes the language's share of the search index: its results (docs/).
+    The views, the renderer and the writer are made once: the views' rows and indexes
+    cover every code, which a chunk of code pages would otherwise pay for again.
     """
-    views = SiteViews(content.dataset, lang, content_locale_dir, content.retired, content.redirects,
-                      content.notes)
-    renderer, writer = PageRenderer(make_environment(lang), settings), TreeWriter(staging)
-    if others:
-        search_index.write_files(search_index.doc_files(views.search_records(with_texts=False)), lang,
-                                 writer.write)
-    written = []
-    for spec in language_pages(views, codes=codes, others=others):
-        writer.write(urls.output_file(spec.path), renderer.render(spec))
-        written.append((spec.path, spec.template, spec.alternates))
-    sitemap = tuple(_sitemap_entry(page, settings) for page in written if page[1] != "redirect.html")
-    return LanguageResult(lang, tuple(written), tuple(views.translator.missing.items()), sitemap)
+
+    def __init__(self, lang, content, settings, content_locale_dir, staging):
+        self.lang, self.settings = lang, settings
+        self.views = SiteViews(content.dataset, lang, content_locale_dir, content.retired, content.redirects,
+                               content.notes)
+        self.renderer, self.writer = PageRenderer(make_environment(lang), settings), TreeWriter(staging)
+        self._reported = 0  # texts found missing, reported by earlier calls
+
+    def build(self, order, codes=slice(None), others=True):
+        """Render a slice of the code pages, and the other pages if `others`.
+
+        With the others comes the language's share of the search index: its results (docs/).
+        """
+        if others:
+            search_index.write_files(search_index.doc_files(self.views.search_records(with_texts=False)),
+                                     self.lang, self.writer.write)
+        written = []
+        for spec in language_pages(self.views, codes=codes, others=others):
+            self.writer.write(urls.output_file(spec.path), self.renderer.render(spec))
+            written.append((spec.path, spec.template, spec.alternates))
+        sitemap = tuple(_sitemap_entry(page, self.settings) for page in written if page[1] != "redirect.html")
+        # Only the texts this process had not reported yet: it takes chunks in increasing
+        # order, so the results, sorted, name each text's first place.
+        missing = tuple(itertools.islice(self.views.translator.missing.items(), self._reported, None))
+        self._reported += len(missing)
+        return LanguageResult(order, self.lang, tuple(written), missing, sitemap)
 
 
 def write_api_files(content, staging):

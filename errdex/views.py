@@ -4,6 +4,7 @@ Each `PageSpec` names its path (urls.py), its template and its context. Texts ar
 already in the page's language (or marked as a fallback), so templates only lay out.
 """
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 # JSON's quoting of one string, non-ASCII kept (the C function json.dumps itself uses).
@@ -205,17 +206,8 @@ class SiteViews:
         A generator, making each view when it is needed: at 100,000 codes the views of every
         page would not fit in memory together.
         """
-        by_message = {}
-        for code, row in zip(self.dataset.codes, self.rows):
-            for message in {e.message for e in code.entries if e.message}:
-                by_message.setdefault(message, []).append(row)
-        positions = {}
-        for group in self.prefixes():
-            for rows in (group.rows, group.retired):
-                for index, row in enumerate(rows):
-                    positions[row.code] = (rows, index)
-        retired_on = {r.code.code: r.retired_on for r in self.retired}
-        for code, row in self._all_codes()[codes]:
+        by_message, positions, retired_on = self._code_links
+        for code, row in self._all_codes[codes]:
             rows, index = positions[code.code]
             same = OrderedDict()
             for entry in code.entries:
@@ -232,6 +224,24 @@ class SiteViews:
                 next=rows[index + 1] if index + 1 < len(rows) else None,
                 note=self._note("code", code.code), retired_on=retired_on.get(code.code))
 
+    @functools.cached_property
+    def _code_links(self):
+        """What code pages link by: rows by message, each code's place in its prefix, retirements.
+
+        Made once: a build asks for the code views in many slices.
+        """
+        by_message = {}
+        for code, row in zip(self.dataset.codes, self.rows):
+            for message in {e.message for e in code.entries if e.message}:
+                by_message.setdefault(message, []).append(row)
+        positions = {}
+        for group in self.prefixes():
+            for rows in (group.rows, group.retired):
+                for index, row in enumerate(rows):
+                    positions[row.code] = (rows, index)
+        return by_message, positions, {r.code.code: r.retired_on for r in self.retired}
+
+    @functools.cached_property
     def _all_codes(self):
         """(Code, RowView) of every code with a page: current ones, then retired ones."""
         return list(zip(self.dataset.codes, self.rows)) + \
@@ -252,7 +262,7 @@ class SiteViews:
                     OTHER[self.lang]: ContentTranslator(OTHER[self.lang], **self._locale).messages} \
             if with_texts else {}
         records = []
-        for code, row in self._all_codes():
+        for code, row in self._all_codes:
             records.append({
                 "code": code.code, "url": row.path, "prefix": code.prefix, "statuses": list(row.statuses),
                 "messages": [e.message for e in code.entries if e.message],

@@ -248,3 +248,19 @@ def test_api_dataset_is_the_dataset_encoded_whole(data):
     spliced = site_module.dataset_json(dataset, [site_module._compact(model.code_to_json(c)) for c in dataset.codes])
     assert spliced == site_module._compact(model.dataset_to_json(dataset)) + "\n"
     assert json.loads(spliced) == model.dataset_to_json(dataset)
+
+
+def test_templates_call_functions_as_jinja_does(tmp_path):
+    # The context's shorter way through call() must still pass the context to those that ask.
+    import functools as ft
+    import jinja2
+    (tmp_path / "t.html").write_text("{% macro mac(x) %}<{{ x }}>{% endmacro %}"
+                                     "{{ plain(1, b=2) }} {{ part(3) }} {{ ctx() }} {{ env() }} {{ mac(4) }}",
+                                     encoding="utf-8")
+    shutil.copy(TEMPLATES_DIR / "_macros.html", tmp_path)
+    env = make_environment("en", tmp_path)
+    html = env.get_template("t.html").render(
+        plain=lambda a, b: f"{a}+{b}", part=ft.partial(lambda a, b: a * b, 2),
+        ctx=jinja2.pass_context(lambda context: context["lang"]),
+        env=jinja2.pass_environment(lambda environment: type(environment).__name__))
+    assert html == "1+2 6 en _Environment <4>"

@@ -277,6 +277,7 @@ CHUNK_MIN_CODES = 50
 def _first_task(work):
     """The first language and the API files, then chunks of the second language."""
     results = [work.language(urls.LANGUAGES[0]).build(order=(0,))]
+    del work.builders[urls.LANGUAGES[0]]  # its views cover every code: let them go before the chunks
     write_api_files(work.content, work.staging)
     return results + _take_chunks(work)
 

@@ -134,9 +134,9 @@ class LanguageResult:
 
     order: tuple  # where its pages go in the sitemap and its gaps in the warnings
     lang: str
-    pages: tuple  # (path, template, alternates)
+    pages: tuple  # their paths (only: at 100,000 codes each byte per page is 200 KB)
     missing: tuple  # (untranslated text, first place it was needed)
-    sitemap: tuple  # the sitemap's <url> entries of the pages, made by the worker (100,000 codes: seconds)
+    unlisted: frozenset  # paths of its pages that the sitemap leaves out (redirects)
 
 
 def check_output_folder(out):
@@ -211,16 +211,17 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
     if warn is not None:
         warn(warnings, strict)
     pages = [page for result in results for page in result.pages]
-    files = shared_files(settings, [entry for result in results for entry in result.sitemap])
-    writer = TreeWriter(staging)
-    for path, text in sorted(files.items()):
+    files, writer = 0, TreeWriter(staging)
+    listed = [path for result in results for path in result.pages if path not in result.unlisted]
+    for path, text in shared_files(settings, listed):
         writer.write(path, text)
+        files += 1
     api = [urls.API_DATASET_PATH, urls.API_CODES_PATH] + [urls.api_code_path(c) for c in codes_with_pages(content)]
-    published = frozenset([path for path, _, _ in pages] + api)
+    published = frozenset(pages + api)
     before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
     lifecycle.check_registry(before, published, inputs.registry_file)
     outcome.update(published=published | before, pages=len(pages) + 2,
-                   files=len(pages) + len(files) + len(api),
+                   files=len(pages) + files + len(api),
                    warnings=tuple(warnings))
 
 
@@ -336,16 +337,17 @@ class LanguageBuilder:
         if others:
             search_index.write_files(search_index.doc_files(self.views.search_records(with_texts=False)),
                                      self.lang, self.writer.write)
-        written = []
+        written, unlisted = [], []
         for spec in language_pages(self.views, codes=codes, others=others):
             self.writer.write(urls.output_file(spec.path), self.renderer.render(spec))
-            written.append((spec.path, spec.template, spec.alternates))
-        sitemap = tuple(_sitemap_entry(page, self.settings) for page in written if page[1] != "redirect.html")
+            written.append(spec.path)
+            if spec.template == "redirect.html":
+                unlisted.append(spec.path)
         # Only the texts this process had not reported yet: it takes chunks in increasing
         # order, so the results, sorted, name each text's first place.
         missing = tuple(itertools.islice(self.views.translator.missing.items(), self._reported, None))
         self._reported += len(missing)
-        return LanguageResult(order, self.lang, tuple(written), missing, sitemap)
+        return LanguageResult(order, self.lang, tuple(written), missing, frozenset(unlisted))
 
 
 def write_api_files(content, staging):
@@ -355,20 +357,18 @@ def write_api_files(content, staging):
         writer.write(path, text)
 
 
-def shared_files(settings, sitemap_entries):
-    """The files outside the language trees and the API: landing, 404, sitemap, assets."""
+def shared_files(settings, sitemap_paths):
+    """(path, text) of the files outside the language trees and the API: landing, 404,
+    sitemap, assets. Made one by one: the sitemap of 100,000 codes is 60 MB of text."""
     env = make_environment("en")
-    files = {
-        "index.html": render_root_page(env, "landing.html", "index.html", settings,
-                                       functools.partial(urls.relative, "index.html")),
-        "404.html": render_root_page(env, "404.html", "404.html", settings,
-                                     lambda path: settings.base_path + path, base_path=settings.base_path),
-        "robots.txt": robots_txt(settings),
-        ".nojekyll": "",
-    }
-    files.update(sitemap_files(sitemap_entries, settings))
-    files.update(asset_files())
-    return files
+    yield "index.html", render_root_page(env, "landing.html", "index.html", settings,
+                                         functools.partial(urls.relative, "index.html"))
+    yield "404.html", render_root_page(env, "404.html", "404.html", settings,
+                                       lambda path: settings.base_path + path, base_path=settings.base_path)
+    yield "robots.txt", robots_txt(settings)
+    yield ".nojekyll", ""
+    yield from sitemap_files(sitemap_paths, settings)
+    yield from asset_files().items()
 
 
 def sitemap_loc(settings, path):
@@ -380,36 +380,39 @@ def sitemap_loc(settings, path):
 SITEMAP_LIMIT = 50000
 
 
-def sitemap_files(entries, settings):
-    """sitemap.xml (or an index of sitemap-N.xml) of the <url> entries (_sitemap_entry)."""
-    if len(entries) <= SITEMAP_LIMIT:
-        return {"sitemap.xml": _urlset(entries)}
-    files, names = {}, []
-    for start in range(0, len(entries), SITEMAP_LIMIT):
-        name = f"sitemap-{start // SITEMAP_LIMIT + 1}.xml"
-        files[name] = _urlset(entries[start:start + SITEMAP_LIMIT])
-        names.append(name)
-    files["sitemap.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                            + "".join(f"  <sitemap><loc>{xml_escape(sitemap_loc(settings, n))}</loc></sitemap>\n"
-                                      for n in names)
-                            + "</sitemapindex>\n")
-    return files
+def sitemap_files(paths, settings):
+    """(path, text) of sitemap.xml, or of sitemap-N.xml and their index sitemap.xml, listing
+    the pages at `paths` with their other languages. Made file by file: at 100,000 codes
+    the sitemap is 60 MB of text."""
+    if len(paths) <= SITEMAP_LIMIT:
+        yield "sitemap.xml", _urlset(paths, settings)
+        return
+    names = []
+    for start in range(0, len(paths), SITEMAP_LIMIT):
+        names.append(f"sitemap-{start // SITEMAP_LIMIT + 1}.xml")
+        yield names[-1], _urlset(paths[start:start + SITEMAP_LIMIT], settings)
+    yield "sitemap.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                          '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                          + "".join(f"  <sitemap><loc>{xml_escape(sitemap_loc(settings, n))}</loc></sitemap>\n"
+                                    for n in names)
+                          + "</sitemapindex>\n")
 
 
-def _sitemap_entry(page, settings):
-    path, _, alternates = page
-    versions = {path.split("/", 1)[0]: path, **alternates}
+def _sitemap_entry(path, settings):
+    """A page's <url>, with the same page in every language (each language has every page,
+    at the same path below its folder)."""
+    rest = path.split("/", 1)[1]
     links = "".join(f'    <xhtml:link rel="alternate" hreflang="{HTML_LANG[lang]}" '
-                    f'href="{xml_escape(sitemap_loc(settings, path))}"/>\n'
-                    for lang, path in sorted(versions.items()))
+                    f'href="{xml_escape(sitemap_loc(settings, f"{lang}/{rest}"))}"/>\n'
+                    for lang in sorted(urls.LANGUAGES))
     return f"  <url>\n    <loc>{xml_escape(sitemap_loc(settings, path))}</loc>\n{links}  </url>\n"
 
 
-def _urlset(entries):
+def _urlset(paths, settings):
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(entries) + "</urlset>\n")
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+            + "".join([_sitemap_entry(path, settings) for path in paths]) + "</urlset>\n")
 
 
 def robots_txt(settings):

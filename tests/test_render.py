@@ -264,3 +264,14 @@ def test_templates_call_functions_as_jinja_does(tmp_path):
         ctx=jinja2.pass_context(lambda context: context["lang"]),
         env=jinja2.pass_environment(lambda environment: type(environment).__name__))
     assert html == "1+2 6 en _Environment <4>"
+
+
+def test_a_large_sitemap_is_split_with_an_index(monkeypatch):
+    monkeypatch.setattr(site_module, "SITEMAP_LIMIT", 2)
+    settings = SiteSettings.from_options("https://example.test/errdex/")
+    files = dict(site_module.sitemap_files(["en/", "en/codes/A.1/", "zh/"], settings))
+    assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
+    assert files["sitemap-1.xml"].count("<url>") == 2 and files["sitemap-2.xml"].count("<url>") == 1
+    assert '<xhtml:link rel="alternate" hreflang="zh-CN" href="https://example.test/errdex/zh/codes/A.1/"/>' \
+        in files["sitemap-1.xml"]
+    assert "<loc>https://example.test/errdex/sitemap-2.xml</loc>" in files["sitemap.xml"]

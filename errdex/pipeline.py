@@ -101,6 +101,8 @@ class TreeWriter:
         self.made = set()
 
     def write(self, path, content):
+        """Write a str, bytes, or an iterable of str pieces (written one by one: a large
+        file need not be held whole)."""
         target = f"{self.root}/{path}"
         folder = target.rpartition("/")[0]
         if folder not in self.made:
@@ -111,11 +113,13 @@ class TreeWriter:
             except FileExistsError:
                 pass
             self.made.add(folder)
-        data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
+        pieces = (content,) if isinstance(content, (str, bytes)) else content
         handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
-            while data:
-                data = data[os.write(handle, data):]
+            for piece in pieces:
+                data = memoryview(piece.encode("utf-8") if isinstance(piece, str) else piece)
+                while data:
+                    data = data[os.write(handle, data):]
         finally:
             os.close(handle)
 

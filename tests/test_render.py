@@ -245,7 +245,8 @@ def test_translated_labels_format_like_markup(text, number, other):
 def test_api_dataset_is_the_dataset_encoded_whole(data):
     from errdex import model
     dataset = model.load(data)
-    spliced = site_module.dataset_json(dataset, [site_module._compact(model.code_to_json(c)) for c in dataset.codes])
+    spliced = "".join(site_module.dataset_json_pieces(
+        dataset, [site_module._compact(model.code_to_json(c)) for c in dataset.codes]))
     assert spliced == site_module._compact(model.dataset_to_json(dataset)) + "\n"
     assert json.loads(spliced) == model.dataset_to_json(dataset)
 

@@ -88,7 +88,7 @@ class _OutputEscapingCodeGenerator(CodeGenerator):
 
     def visit_Template(self, node, frame=None):
         super().visit_Template(node, frame)
-        self.writeline("from errdex.render import escape_output as escape")
+        self.writeline(f"from {__name__} import escape_output as escape")
 
 
 class _Context(jinja2.runtime.Context):

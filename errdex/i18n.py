@@ -14,12 +14,11 @@ counted as a warning.
 import gettext
 import hashlib
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError
+from .pipeline import write_atomic
 
 def N_(text):
     """Mark a string for extraction; it is translated where it is shown."""
@@ -68,12 +67,8 @@ def compiled_catalog(path, lang):
     from babel.messages.mofile import write_mo
     buffer = io.BytesIO()
     write_mo(buffer, read_catalog(path, lang), use_fuzzy=False)
-    try:  # write beside, then rename: a concurrent build never reads half a file
-        COMPILED_DIR.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=COMPILED_DIR, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(buffer.getvalue())
-        os.replace(temporary, cached)
+    try:  # atomically: a concurrent build never reads half a file
+        write_atomic(cached, buffer.getvalue())
     except OSError:  # a read-only checkout: compile every time
         pass
     return buffer.getvalue()

@@ -1,5 +1,6 @@
 """The steps build.py runs: scrape pages into the dataset, check it, diff it, build the site."""
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -76,17 +77,24 @@ def display_path(path):
 
 
 def write_atomic(path, text):
-    """Write a file via a temporary file and a rename, so a failure leaves the old one."""
+    """Write a file (str as UTF-8, or bytes) via a temporary file and a rename, so a failure
+    leaves the old one and a concurrent reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        with (os.fdopen(handle, "wb") if isinstance(text, bytes)
+              else os.fdopen(handle, "w", encoding="utf-8", newline="\n")) as out:
             out.write(text)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+# Compact, deterministic JSON (sorted keys, real UTF-8), for the files a site publishes.
+# One encoder: json.dumps with options makes one per call.
+compact_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 class TreeWriter:
@@ -125,4 +133,4 @@ class TreeWriter:
 
 
 __all__ = ["ErrdexError", "ScrapeResult", "scrape_pages", "upstream_pages", "write_atomic",
-           "TreeWriter"]
+           "TreeWriter", "compact_json"]

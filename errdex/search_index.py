@@ -38,14 +38,13 @@ import array
 import collections
 import functools
 import itertools
-import json
 import operator
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from .codes import PLACEHOLDER_RE, lookup_key
-from .pipeline import TreeWriter
+from .pipeline import TreeWriter, compact_json
 
 FORMAT = 1
 DOCS_PER_SHARD = 32
@@ -235,8 +234,8 @@ def _term_shard(terms, docs, fields):
     The text of to_json({"terms": terms, "docs": [...], "fields": fields}), assembled
     from the arrays' texts rather than encoded again.
     """
-    text = (f'{{"docs":[{",".join(docs)}],"fields":{_compact_json(fields)},'
-            f'"terms":{_compact_json(terms)}}}\n')
+    text = (f'{{"docs":[{",".join(docs)}],"fields":{compact_json(fields)},'
+            f'"terms":{compact_json(terms)}}}\n')
     return terms[0] if terms else "", terms[-1] if terms else "", text
 
 
@@ -253,12 +252,9 @@ def code_shards(records):
     return shards
 
 
-_compact_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-
-
 def to_json(data):
     """Compact, deterministic JSON."""
-    return _compact_json(data) + "\n"
+    return compact_json(data) + "\n"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from errdex import site as site_module
 from errdex.errors import BuildError
+from errdex.pipeline import compact_json
 from errdex.render import TEMPLATES_DIR, escape_output, format_escaped, make_environment
 from errdex.site import SiteInputs, SiteSettings, build_site
 from tests.conftest import FIXTURES, ROOT
@@ -246,8 +247,8 @@ def test_api_dataset_is_the_dataset_encoded_whole(data):
     from errdex import model
     dataset = model.load(data)
     spliced = "".join(site_module.dataset_json_pieces(
-        dataset, [site_module._compact(model.code_to_json(c)) for c in dataset.codes]))
-    assert spliced == site_module._compact(model.dataset_to_json(dataset)) + "\n"
+        dataset, [compact_json(model.code_to_json(c)) for c in dataset.codes]))
+    assert spliced == compact_json(model.dataset_to_json(dataset)) + "\n"
     assert json.loads(spliced) == model.dataset_to_json(dataset)
 
 

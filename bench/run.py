@@ -6,6 +6,14 @@ so single runs mislead.
 When Hugo is installed (bench/requirements.txt), each build size is also built by Hugo as an
 equivalent site (bench/hugo/, bench/hugo_site.py), interleaved run by run with errdex, and
 the ratio errdex/Hugo is reported per pair of runs: disk and CPU noise hits both alike.
+
+Every run writes a folder that does not exist yet, and nothing is deleted until all runs are
+done. On ext4 without a journal (this machine's disk), creating a file or folder skips each
+inode freed in the last 5 seconds to 5 minutes, testing each one: right after deleting a
+built site of 10,000 codes, building it again took up to 7 times as long to create its
+files (measured: 0.1 ms per folder and file after a quiet spell, up to 0.8 ms after earlier
+deletions). Deleting between runs timed the deletions' aftermath, not the build. Wait a few
+minutes after deleting a large tree (an earlier bench's leftovers included) before a bench.
 Usage: python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--search]
                            [--no-hugo] [--hugo-max-size 100000]
 """
@@ -143,51 +151,49 @@ def bench_build(size, runs, work, hugo=None):
     run for run in turn with errdex. Returns the lines to print."""
     data = work / f"synthetic-{size}.json"
     write_synthetic(data, size)
-    out = work / f"site-{size}"
-    command = [PY, "build.py", "build", "--data", str(data), "--out", str(out)]
+
+    def build(run):  # into a new folder each run: see the module's doc on deleting
+        return [PY, "build.py", "build", "--data", str(data), "--out", str(work / f"site-{size}-{run}")]
     if not hugo:
         samples = []
-        for _ in range(runs):
-            shutil.rmtree(out, ignore_errors=True)
-            samples.append(timed(command))
-        return [summarise(output_label("build", size, out), samples)]
-    project, hugo_out = work / f"hugo-{size}", work / f"hugo-site-{size}"
+        for run in range(runs):
+            os.sync()
+            samples.append(timed(build(run)))
+        return [summarise(output_label("build", size, work / f"site-{size}-0"), samples)]
+    project = work / f"hugo-{size}"
     write_hugo_content(data, project)  # content generation is not timed
-    hugo_command = [hugo, "--quiet", "--source", str(project), "--destination", str(hugo_out),
-                    "--cacheDir", str(work / "hugo-cache")]
+
+    def hugo_build(run):
+        return [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-{run}"),
+                "--cacheDir", str(work / "hugo-cache")]
     ours, theirs = [], []
     for run in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(hugo_out, ignore_errors=True)
         # Which one goes first alternates (errdex, Hugo, Hugo, errdex, ...), so a drift in
         # the machine's speed does not always favour the same one. sync: the previous run's
         # writes are flushed before a timer starts, not during the next run.
         for name in (("errdex", "hugo") if run % 2 == 0 else ("hugo", "errdex")):
             os.sync()
             if name == "errdex":
-                ours.append(timed(command))
+                ours.append(timed(build(run)))
             else:
-                theirs.append(timed(hugo_command))
+                theirs.append(timed(hugo_build(run)))
     ratios = [e / h for (e, _), (h, _) in zip(ours, theirs)]
-    return [summarise(output_label("build", size, out), ours),
-            summarise(output_label("hugo", size, hugo_out), theirs),
+    return [summarise(output_label("build", size, work / f"site-{size}-0"), ours),
+            summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs),
             (f"errdex/hugo: median of per-pair ratios {statistics.median(ratios):.2f} "
              f"(range {min(ratios):.2f}–{max(ratios):.2f})")]
 
 
 def bench_seed(runs, work):
-    out = work / "seed-site"
-    samples = []
-    for _ in range(runs):
-        shutil.rmtree(out, ignore_errors=True)
-        samples.append(timed([PY, "build.py", "build", "--out", str(out)]))
-    return summarise("build the seed site (77 codes)", samples)
+    return summarise("build the seed site (77 codes)",
+                     [timed([PY, "build.py", "build", "--out", str(work / f"seed-site-{run}")])
+                      for run in range(runs)])
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--runs", type=int, default=5, help="runs per size below 100,000 (that one runs twice)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per size below 100,000 (that one runs three times)")
     parser.add_argument("--search", action="store_true", help="also run the search benchmark in Chromium")
     parser.add_argument("--no-hugo", action="store_true", help="build with errdex only")
     parser.add_argument("--hugo-max-size", type=int, default=100000, metavar="N",
@@ -208,10 +214,9 @@ def main():
             with_hugo = hugo if hugo and size <= args.hugo_max_size else None
             if hugo and not with_hugo:
                 print(f"hugo skipped at {size:,} codes (--hugo-max-size {args.hugo_max_size:,})", flush=True)
-            for line in bench_build(size, args.runs if size < 100000 else 2, work, with_hugo):
+            for line in bench_build(size, args.runs if size < 100000 else 3, work, with_hugo):
                 print(line, flush=True)
-            for leftover in (f"site-{size}", f"hugo-{size}", f"hugo-site-{size}"):
-                shutil.rmtree(work / leftover, ignore_errors=True)
+        print("deleting the built sites", flush=True)
     if args.search and (ROOT / "bench" / "search_bench.py").exists():
         subprocess.run([PY, str(ROOT / "bench" / "search_bench.py")], cwd=ROOT, check=True)
 

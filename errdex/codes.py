@@ -45,10 +45,11 @@ def is_catch_all_label(text):
 
 def prefix_of(code):
     """Return the prefix of a code by the documented rule."""
-    for separators in (".", "-_"):
-        cut = max(code.rfind(s) for s in separators)
-        if cut > 0:
-            return code[:cut]
+    cut = code.rfind(".")
+    if cut <= 0:
+        cut = max(code.rfind("-"), code.rfind("_"))
+    if cut > 0:
+        return code[:cut]
     match = _LEADING_LETTERS.match(code)
     return match.group(1) if match else ""
 
@@ -62,9 +63,11 @@ def natural_key(text):
     )
 
 
-def code_sort_key(code):
-    """Order codes by prefix, then numerically within the prefix."""
-    prefix = prefix_of(code)
+def code_sort_key(code, prefix=None):
+    """Order codes by prefix, then numerically within the prefix (`prefix`: prefix_of(code),
+    if the caller has it)."""
+    if prefix is None:
+        prefix = prefix_of(code)
     return (prefix.casefold(), prefix, natural_key(code), code)
 
 

@@ -6,6 +6,8 @@ import sys
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from errdex import model, pipeline
 from errdex.codes import code_sort_key, placeholders_in, prefix_of
@@ -155,3 +157,72 @@ def test_diff_lists_added_removed_and_changed(tmp_path):
     assert "+ AIS.9999" in out and "- AIS.0003" in out
     assert "entries[0].http_status: 400 -> 401" in out
     assert "entries[0].description.zh: 输入数据{+的+}JSON格式错误。" in out
+
+
+def _paths(value, path=()):
+    """Every place in a JSON value: (key or index, ...) tuples."""
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        yield from _paths(inner, path + (key,))
+
+
+_REPLACEMENTS = [_MISSING := object(), None, True, 0, 404, 600, 1.5, "x", "bad code!", "AIS", [], ["x"], [1],
+                 {}, {"fr": "x"}, {"zh": 1}, {"zh": "文本", "en": "text"}, {"source": "nowhere", "row": 1}]
+_DATASET = json.loads(pipeline.DATA_FILE.read_text(encoding="utf-8"))
+_SOURCE_IDS = {s["id"] for s in _DATASET["sources"]}
+# A code item with a value of every kind the schema has: two entries, null and non-null
+# status, message and line, placeholders, variants and extra fields.
+_ITEM = {"code": "AIS.0014", "prefix": "AIS", "entries": [
+    _DATASET["codes"][0]["entries"][0],
+    {"http_status": None, "message": None, "description": {"en": "Text.", "zh": "文本"}, "solution": {},
+     "placeholders": ["%s", "{0}"], "variants": [{"language": "en", "message": "Other %s"}],
+     "extra": {"备注": "x"}, "origins": [{"source": sorted(_SOURCE_IDS)[0], "row": 7, "line": 31}]},
+]}
+_PLACES = list(_paths(_ITEM))
+
+
+def _mutated(item, path, replacement):
+    item = json.loads(json.dumps(item))
+    if not path:
+        return replacement
+    parent = item
+    for key in path[:-1]:
+        parent = parent[key]
+    if replacement is _MISSING:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = replacement
+    return item
+
+
+def _agree(item):
+    """model._quick_code, the build's fast path, accepts only what _read_code (which names
+    faults) accepts, and reads it the same."""
+    quick = model._quick_code(item, _SOURCE_IDS)
+    try:
+        checked = model._read_code(model._Reader("errors.json"), item, "codes[0]", _SOURCE_IDS)
+    except DataError:
+        assert quick is None, item
+    else:
+        assert quick is None or quick == checked, item
+    return quick
+
+
+def test_quick_reading_of_a_code_agrees_with_the_checked_reading():
+    assert _agree(_ITEM) is not None
+    for path in _PLACES:
+        for replacement in _REPLACEMENTS:
+            _agree(_mutated(_ITEM, path, replacement))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PLACES), st.sampled_from(_REPLACEMENTS)), min_size=2, max_size=3))
+def test_quick_reading_agrees_under_several_faults(mutations):
+    item = _ITEM
+    for path, replacement in mutations:
+        try:
+            item = _mutated(item, path, replacement)
+        except (KeyError, IndexError, TypeError):  # an earlier mutation removed the place
+            pass
+    _agree(item)

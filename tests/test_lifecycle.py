@@ -61,6 +61,9 @@ def test_dropped_code_is_retired_and_its_page_stays(repo, monkeypatch):
     prefix_page = (tmp / "site" / "en" / "DEMO" / "index.html").read_text(encoding="utf-8")
     assert prefix_page.index('id="retired"') < prefix_page.index('id="DEMO.0002"')
     assert "DEMO.0002" in json.loads((tmp / "site" / "api" / "v1" / "codes.json").read_text())
+    # The retired code keeps its place in code order among the search index's documents.
+    docs = json.loads((tmp / "site" / "search-index" / "en" / "docs" / "0.json").read_text())
+    assert [(d[0], d[4]) for d in docs] == [("DEMO.0001", 0), ("DEMO.0002", 1), ("DEMO.0003", 0)]
 
     inputs.retired_file.write_text('{"codes": []}', encoding="utf-8")
     with pytest.raises(BuildError, match=r"would disappear:\n  api/v1/codes/DEMO.0002.json\n  en/codes/DEMO.0002/"):

@@ -53,6 +53,7 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
     env.globals.update(fast_gettext(translations))
     env.compiled_gettext = translations.gettext
     env.globals["shared"] = shared_partial()
+    env.globals["code_rows"] = TableRows(env)
     env.filters["markdown"] = render_markdown
     env.filters["plain"] = plain_text
     env.filters["note"] = render_note
@@ -236,6 +237,37 @@ def shared_partial():
         return cache[key]
 
     return shared
+
+
+class TableRows:
+    """`code_rows(rows, root)`: the rows of an index table, each code's rendered once.
+
+    A code's row (the macro m.code_row) is the same on every page that lists it, its
+    prefix's, each of its statuses' and the home page's, but for `root`. So it is rendered
+    once per language with a marker for `root`, which each page replaces: at 100,000 codes
+    a language's tables hold 200,000 rows. forget() lets the rows go once the index pages
+    are made.
+    """
+
+    # Escaped text cannot hold "<": only `root` puts this marker into a row.
+    ROOT = Markup("<@root>")
+
+    def __init__(self, env):
+        self.env = env
+        self._rows = {}  # code: (its RowView, its row's HTML)
+
+    def __call__(self, rows, root):
+        code_row, made = self.env.globals["m"].code_row, self._rows
+        html = []
+        for row in rows:
+            known = made.get(row.code)
+            if known is None or known[0] is not row:  # a code's row is one object per language
+                known = made[row.code] = (row, str(code_row(row, self.ROOT)))
+            html.append(known[1])
+        return Markup("".join(html).replace(self.ROOT, escape_output(root)))
+
+    def forget(self):
+        self._rows.clear()
 
 
 class LanguageLink(NamedTuple):

@@ -337,11 +337,15 @@ class LanguageBuilder:
             search_index.write_files(search_index.doc_files(self.views.search_records(with_texts=False)),
                                      self.lang, self.writer.write)
         written, unlisted = [], []
+        table_rows = self.renderer.env.globals["code_rows"]
         for spec in language_pages(self.views, codes=codes, others=others):
+            if spec.template == "code.html":  # the index pages, which come first, are done
+                table_rows.forget()
             self.writer.write(urls.output_file(spec.path), self.renderer.render(spec))
             written.append(spec.path)
             if spec.template == "redirect.html":
                 unlisted.append(spec.path)
+        table_rows.forget()
         # Only the texts this process had not reported yet: it takes chunks in increasing
         # order, so the results, sorted, name each text's first place.
         missing = tuple(itertools.islice(self.views.translator.missing.items(), self._reported, None))

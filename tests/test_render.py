@@ -277,3 +277,20 @@ def test_a_large_sitemap_is_split_with_an_index(monkeypatch):
     assert '<xhtml:link rel="alternate" hreflang="zh-CN" href="https://example.test/errdex/zh/codes/A.1/"/>' \
         in files["sitemap-1.xml"]
     assert "<loc>https://example.test/errdex/sitemap-2.xml</loc>" in files["sitemap.xml"]
+
+
+def test_index_rows_are_made_once_with_each_pages_root():
+    from errdex.views import RowView
+    code_rows = make_environment("en").globals["code_rows"]
+    code_rows.forget()
+    row = RowView("DEMO.0001", "en/codes/DEMO.0001/", (400,), "<@root> & <b>", None, ((400, "en/status/400/"),))
+    deep, shallow = code_rows([row], "../../"), code_rows([row], "../")
+    assert 'href="../../en/codes/DEMO.0001/"' in deep and 'href="../../en/status/400/"' in deep
+    assert 'href="../en/codes/DEMO.0001/"' in shallow and "../../" not in shallow
+    # Text that reads like the marker stays text, escaped; the row's cell is as the data says.
+    assert "&lt;@root&gt; &amp; &lt;b&gt;" in deep and "../../ &amp;" not in deep
+    # Another row object for the same code (another build, say) is rendered anew, not reused.
+    changed = RowView("DEMO.0001", "en/codes/DEMO.0001/", (403,), "Other", None, ((403, "en/status/403/"),))
+    again = code_rows([changed], "../")
+    assert "Other" in again and "en/status/403/" in again and "en/status/400/" not in again
+    code_rows.forget()

@@ -268,6 +268,41 @@ def test_templates_call_functions_as_jinja_does(tmp_path):
     assert html == "1+2 6 en _Environment <4>"
 
 
+def test_templates_read_attributes_as_jinja_does(tmp_path):
+    # Compiled templates try the builtin getattr first; what they read must not change.
+    import jinja2
+
+    class Thing:
+        __slots__ = ("name", "none", "inner")
+
+        def __init__(self, name, inner=None):
+            self.name, self.none, self.inner = name, None, inner
+
+        @property
+        def broken(self):
+            raise AttributeError("not here")
+
+    calls = []
+
+    def make():
+        calls.append(1)
+        return Thing("made")
+
+    source = ("{{ t.name }}|{{ t.none }}|{{ t.inner.inner.name }}|{{ d.key }}|{{ d.items()|list|length }}"
+              "|{{ t.missing|default('dflt') }}|{{ t.broken|default('fell back') }}|{{ make().name }}"
+              "|{{ t.name.upper() }}|{% for x in [t, t.inner] %}{{ x.name }}{{ loop.index }}{% endfor %}")
+    (tmp_path / "t.html").write_text(source, encoding="utf-8")
+    shutil.copy(TEMPLATES_DIR / "_macros.html", tmp_path)
+    data = dict(t=Thing("outer", Thing("mid", Thing("deep"))), d={"key": "<v>"}, make=make)
+    ours = make_environment("en", tmp_path).get_template("t.html").render(**data)
+    stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(source).render(**data)
+    assert ours == stock == "outer|None|deep|&lt;v&gt;|1|dflt|fell back|made|OUTER|outer1mid2"
+    assert len(calls) == 2  # once per render: the object of an attribute is evaluated once
+    (tmp_path / "u.html").write_text("{{ t.missing }}", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError, match="has no attribute 'missing'"):
+        make_environment("en", tmp_path).get_template("u.html").render(**data)
+
+
 def test_a_large_sitemap_is_split_with_an_index(monkeypatch):
     monkeypatch.setattr(site_module, "SITEMAP_LIMIT", 2)
     settings = SiteSettings.from_options("https://example.test/errdex/")

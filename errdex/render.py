@@ -94,7 +94,20 @@ class _OutputEscapingCodeGenerator(CodeGenerator):
 
     def visit_Template(self, node, frame=None):
         super().visit_Template(node, frame)
-        self.writeline(f"from {__name__} import escape_output as escape, NO_ATTRIBUTE as _no_attribute")
+        self.writeline(f"from {__name__} import escape_output as escape, NO_ATTRIBUTE as _no_attribute, "
+                       f"_escape_inner as _escape_str")
+
+    def _output_child_pre(self, node, frame, finalize):
+        """`{{ x }}` escapes x with escape_output; a str (most values) is escaped inline, by
+        MarkupSafe's C function, without a Python call."""
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
+            return super()._output_child_pre(node, frame, finalize)
+        self.write("(_escape_str(_output_value) if type(_output_value := ")
+
+    def _output_child_post(self, node, frame, finalize):
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
+            return super()._output_child_post(node, frame, finalize)
+        self.write(") is str else escape(_output_value))")
 
     @optimizeconst
     def visit_Getattr(self, node, frame):
@@ -142,7 +155,7 @@ class _Environment(jinja2.Environment):
 
 
 # Part of the bytecode cache's key: change it when _OutputEscapingCodeGenerator changes.
-CODE_GENERATOR_VERSION = 2
+CODE_GENERATOR_VERSION = 3
 
 
 class CompiledGettext(jinja2.ext.Extension):

@@ -75,6 +75,8 @@ def escape_output(value):
     """
     if type(value) is str:
         return _escape_inner(value)
+    if type(value) is Markup:  # its __html__ returns it, by a Python call
+        return value
     if hasattr(value, "__html__"):
         return value.__html__()
     return _escape_inner(str(value))
@@ -250,8 +252,16 @@ def format_escaped(template, variables):
     and formatting plain text is the same text in a third of the time (a code page has
     several such labels per entry).
     """
-    return Markup(template % {name: value if type(value) in (int, float) else escape_output(value)
-                              for name, value in variables.items()})
+    escaped = {}
+    for name, value in variables.items():
+        kind = type(value)
+        escaped[name] = _escape_inner(value) if kind is str else \
+            value if kind is int or kind is float else escape_output(value)
+    return as_markup(template % escaped)
+
+
+# Markup(text) for a str: Markup's constructor is Python, and checks what a str never needs.
+as_markup = functools.partial(str.__new__, Markup)
 
 
 def shared_partial():

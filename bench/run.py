@@ -15,7 +15,7 @@ files (measured: 0.1 ms per folder and file after a quiet spell, up to 0.8 ms af
 deletions). Deleting between runs timed the deletions' aftermath, not the build. Wait a few
 minutes after deleting a large tree (an earlier bench's leftovers included) before a bench.
 Usage: python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--search]
-                           [--no-hugo] [--hugo-max-size 100000]
+                           [--no-hugo] [--hugo-max-size 10000] [--rebuild-max-size 10000]
 """
 
 import argparse
@@ -184,6 +184,14 @@ def bench_build(size, runs, work, hugo=None):
              f"(range {min(ratios):.2f}–{max(ratios):.2f})")]
 
 
+def bench_rebuild(size, runs, work):
+    """Build again over the first run's site: the build swaps in the new site and deletes
+    the old one, as `make site` does. Each run deletes the site the run before it made."""
+    command = [PY, "build.py", "build", "--data", str(work / f"synthetic-{size}.json"),
+               "--out", str(work / f"site-{size}-0")]
+    return summarise(f"rebuild {size:,} codes over the last", [timed(command) for _ in range(runs)])
+
+
 def bench_seed(runs, work):
     return summarise("build the seed site (77 codes)",
                      [timed([PY, "build.py", "build", "--out", str(work / f"seed-site-{run}")])
@@ -196,8 +204,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="runs per size below 100,000 (that one runs three times)")
     parser.add_argument("--search", action="store_true", help="also run the search benchmark in Chromium")
     parser.add_argument("--no-hugo", action="store_true", help="build with errdex only")
-    parser.add_argument("--hugo-max-size", type=int, default=100000, metavar="N",
-                        help="build sizes above N with errdex only (default 100000)")
+    parser.add_argument("--hugo-max-size", type=int, default=10000, metavar="N",
+                        help="build sizes above N with errdex only (default 10000: Hugo takes over 7 minutes "
+                             "and 6 GB at 100,000 codes)")
+    parser.add_argument("--rebuild-max-size", type=int, default=10000, metavar="N",
+                        help="at sizes up to N, also time builds over an existing site (default 10000)")
     args = parser.parse_args()
     hugo = None if args.no_hugo else find_hugo()
     if hugo:
@@ -216,6 +227,9 @@ def main():
                 print(f"hugo skipped at {size:,} codes (--hugo-max-size {args.hugo_max_size:,})", flush=True)
             for line in bench_build(size, args.runs if size < 100000 else 3, work, with_hugo):
                 print(line, flush=True)
+        # Last, as they delete: a maintainer's `make site` over the site it built before.
+        for size in (int(s) for s in args.sizes.split(",") if int(s) <= args.rebuild_max_size):
+            print(bench_rebuild(size, 3, work), flush=True)
         print("deleting the built sites", flush=True)
     if args.search and (ROOT / "bench" / "search_bench.py").exists():
         subprocess.run([PY, str(ROOT / "bench" / "search_bench.py")], cwd=ROOT, check=True)

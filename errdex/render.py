@@ -288,8 +288,9 @@ class TableRows:
     A code's row (the macro m.code_row) is the same on every page that lists it, its
     prefix's, each of its statuses' and the home page's, but for `root`. So it is rendered
     once per language with a marker for `root`, which each page replaces: at 100,000 codes
-    a language's tables hold 200,000 rows. forget() lets the rows go once the index pages
-    are made.
+    a language's tables hold 200,000 rows. Rows are kept as UTF-8: a str with one Chinese
+    character in it takes two bytes for every character, its markup's too. forget() lets
+    the rows go once the index pages are made.
     """
 
     # Escaped text cannot hold "<": only `root` puts this marker into a row.
@@ -305,9 +306,9 @@ class TableRows:
         for row in rows:
             known = made.get(row.code)
             if known is None or known[0] is not row:  # a code's row is one object per language
-                known = made[row.code] = (row, str(code_row(row, self.ROOT)))
+                known = made[row.code] = (row, code_row(row, self.ROOT).encode("utf-8"))
             html.append(known[1])
-        return Markup("".join(html).replace(self.ROOT, escape_output(root)))
+        return as_markup(b"".join(html).decode("utf-8").replace(self.ROOT, escape_output(root)))
 
     def forget(self):
         self._rows.clear()

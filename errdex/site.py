@@ -284,8 +284,12 @@ def _first_task(work):
 
 def _second_task(work):
     """The search index and the second language's pages other than code pages, then chunks."""
-    write_shared_search_index(work.content, work.content_locale_dir, work.staging)
-    results = [work.language(urls.LANGUAGES[1]).build(order=(1,), codes=slice(0, 0))]
+    builder = work.language(urls.LANGUAGES[1])
+    # The records of the language's own views serve both the shared index and its results.
+    records = builder.views.search_records()
+    write_shared_search_index(records, work.staging)
+    results = [builder.build(order=(1,), codes=slice(0, 0), search_records=records)]
+    del records
     return results + _take_chunks(work)
 
 
@@ -301,14 +305,14 @@ def _take_chunks(work):
     return results
 
 
-def write_shared_search_index(content, content_locale_dir, staging):
-    """The search index's codes/, terms/ and meta.json of every language, computed once.
+def write_shared_search_index(records, staging):
+    """The search index's codes/, terms/ and meta.json of every language, computed once
+    from the search records (with texts) of either language's views: they index the texts
+    of both, and the codes, statuses and messages are the same.
 
     Each language writes its own docs/ (the results, in its language).
     """
-    views = SiteViews(content.dataset, urls.LANGUAGES[0], content_locale_dir, content.retired, content.redirects,
-                      content.notes)
-    shared, writer = search_index.shared_index(views.search_records()), TreeWriter(staging)
+    shared, writer = search_index.shared_index(records), TreeWriter(staging)
     for lang in urls.LANGUAGES:
         search_index.write_files(search_index.shared_files(shared, lang, urls.code_path(lang, "{code}")),
                                  lang, writer.write)
@@ -328,14 +332,15 @@ class LanguageBuilder:
         self.renderer, self.writer = PageRenderer(make_environment(lang), settings), TreeWriter(staging)
         self._reported = 0  # texts found missing, reported by earlier calls
 
-    def build(self, order, codes=slice(None), others=True):
+    def build(self, order, codes=slice(None), others=True, search_records=None):
         """Render a slice of the code pages, and the other pages if `others`.
 
-        With the others comes the language's share of the search index: its results (docs/).
+        With the others comes the language's share of the search index: its results (docs/),
+        from `search_records` if the caller has this language's.
         """
         if others:
-            search_index.write_files(search_index.doc_files(self.views.search_records(with_texts=False)),
-                                     self.lang, self.writer.write)
+            records = search_records or self.views.search_records(with_texts=False)
+            search_index.write_files(search_index.doc_files(records), self.lang, self.writer.write)
         written, unlisted = [], []
         table_rows = self.renderer.env.globals["code_rows"]
         for spec in language_pages(self.views, codes=codes, others=others):

@@ -285,11 +285,13 @@ def _first_task(work):
 def _second_task(work):
     """The search index and the second language's pages other than code pages, then chunks."""
     builder = work.language(urls.LANGUAGES[1])
-    # The records of the language's own views serve both the shared index and its results.
+    # The records of the language's own views serve both the shared index and its results,
+    # and are let go before its pages (at 100,000 codes they hold some 90 MB).
     records = builder.views.search_records()
+    builder.write_search_results(records)
     write_shared_search_index(records, work.staging)
-    results = [builder.build(order=(1,), codes=slice(0, 0), search_records=records)]
     del records
+    results = [builder.build(order=(1,), codes=slice(0, 0), search_results=False)]
     return results + _take_chunks(work)
 
 
@@ -332,15 +334,14 @@ class LanguageBuilder:
         self.renderer, self.writer = PageRenderer(make_environment(lang), settings), TreeWriter(staging)
         self._reported = 0  # texts found missing, reported by earlier calls
 
-    def build(self, order, codes=slice(None), others=True, search_records=None):
+    def build(self, order, codes=slice(None), others=True, search_results=True):
         """Render a slice of the code pages, and the other pages if `others`.
 
-        With the others comes the language's share of the search index: its results (docs/),
-        from `search_records` if the caller has this language's.
+        With the others comes the language's share of the search index, its results (docs/),
+        unless `search_results` is False (the caller wrote them).
         """
-        if others:
-            records = search_records or self.views.search_records(with_texts=False)
-            search_index.write_files(search_index.doc_files(records), self.lang, self.writer.write)
+        if others and search_results:
+            self.write_search_results(self.views.search_records(with_texts=False))
         written, unlisted = [], []
         table_rows = self.renderer.env.globals["code_rows"]
         for spec in language_pages(self.views, codes=codes, others=others):
@@ -356,6 +357,11 @@ class LanguageBuilder:
         missing = tuple(itertools.islice(self.views.translator.missing.items(), self._reported, None))
         self._reported += len(missing)
         return LanguageResult(order, self.lang, tuple(written), missing, frozenset(unlisted))
+
+    def write_search_results(self, records):
+        """The language's share of the search index: what its results show (docs/), from
+        this language's search records."""
+        search_index.write_files(search_index.doc_files(records), self.lang, self.writer.write)
 
 
 def write_api_files(content, staging):

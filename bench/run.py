@@ -9,11 +9,12 @@ the ratio errdex/Hugo is reported per pair of runs: disk and CPU noise hits both
 
 Every run writes a folder that does not exist yet, and nothing is deleted until all runs are
 done. On ext4 without a journal (this machine's disk), creating a file or folder skips each
-inode freed in the last 5 seconds to 5 minutes, testing each one: right after deleting a
-built site of 10,000 codes, building it again took up to 7 times as long to create its
-files (measured: 0.1 ms per folder and file after a quiet spell, up to 0.8 ms after earlier
-deletions). Deleting between runs timed the deletions' aftermath, not the build. Wait a few
-minutes after deleting a large tree (an earlier bench's leftovers included) before a bench.
+inode freed in the last 5 seconds to 5 minutes, testing each one: creating 20,000 folders
+with a file each took 0.1 ms per folder and file on a quiet disk, and up to 0.8 ms (seven
+times as long) after six such runs had each deleted the last one's output. Deleting
+between runs timed the deletions' aftermath, not the build. Wait a few minutes after
+deleting a large tree (an earlier bench's leftovers included) before a bench; the runs
+at 100,000 codes keep about 5 GB on disk until the end.
 Usage: python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--search]
                            [--no-hugo] [--hugo-max-size 10000] [--rebuild-max-size 10000]
 """

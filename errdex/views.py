@@ -269,7 +269,7 @@ class SiteViews:
             "texts": self._search_texts(code, catalogs) if with_texts else {}, "retired": code.code in retired,
         } for code, row in self._all_codes]
         # Current codes come in code order (the model checks it); the retired ones, after them,
-        # are put in place. Sorting all records computed every code's sort key, three times a build.
+        # are put in place. Sorting all records computed every code's sort key in every call.
         current, key = records[:len(self.dataset.codes)], (lambda r: code_sort_key(r["code"], r["prefix"]))
         for record in sorted(records[len(current):], key=key):
             bisect.insort(current, record, key=key)

@@ -276,7 +276,10 @@ CHUNK_MIN_CODES = 50
 
 def _first_task(work):
     """The first language and the API files, then chunks of the second language."""
-    results = [work.language(urls.LANGUAGES[0]).build(order=(0,))]
+    builder = work.language(urls.LANGUAGES[0])
+    builder.write_search_results(builder.views.search_records(with_texts=False))
+    results = [builder.build(order=(0,))]
+    del builder
     del work.builders[urls.LANGUAGES[0]]  # its views cover every code: let them go before the chunks
     write_api_files(work.content, work.staging)
     return results + _take_chunks(work)
@@ -291,7 +294,7 @@ def _second_task(work):
     builder.write_search_results(records)
     write_shared_search_index(records, work.staging)
     del records
-    results = [builder.build(order=(1,), codes=slice(0, 0), search_results=False)]
+    results = [builder.build(order=(1,), codes=slice(0, 0))]
     return results + _take_chunks(work)
 
 
@@ -334,14 +337,8 @@ class LanguageBuilder:
         self.renderer, self.writer = PageRenderer(make_environment(lang), settings), TreeWriter(staging)
         self._reported = 0  # texts found missing, reported by earlier calls
 
-    def build(self, order, codes=slice(None), others=True, search_results=True):
-        """Render a slice of the code pages, and the other pages if `others`.
-
-        With the others comes the language's share of the search index, its results (docs/),
-        unless `search_results` is False (the caller wrote them).
-        """
-        if others and search_results:
-            self.write_search_results(self.views.search_records(with_texts=False))
+    def build(self, order, codes=slice(None), others=True):
+        """Render a slice of the code pages, and the other pages if `others`."""
         written, unlisted = [], []
         table_rows = self.renderer.env.globals["code_rows"]
         for spec in language_pages(self.views, codes=codes, others=others):
@@ -360,7 +357,7 @@ class LanguageBuilder:
 
     def write_search_results(self, records):
         """The language's share of the search index: what its results show (docs/), from
-        this language's search records."""
+        this language's search records (with or without texts)."""
         search_index.write_files(search_index.doc_files(records), self.lang, self.writer.write)
 
 
@@ -434,8 +431,6 @@ def robots_txt(settings):
     if settings.site_url:
         lines.append(f"Sitemap: {urls.absolute(settings.site_url, 'sitemap.xml')}")
     return "\n".join(lines) + "\n"
-
-
 
 
 def codes_with_pages(content):

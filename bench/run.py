@@ -1,8 +1,10 @@
 """`make bench`: scrape time and full-build time at 1,000 / 10,000 / 100,000 codes.
 
-Each figure is the median (and range) of repeated runs in fresh processes, with the peak
-memory of all the build's processes together (summed PSS): this machine is shared and noisy,
-so single runs mislead.
+Each time is the median (and range) of repeated runs in fresh processes: this machine is
+shared and noisy, so single runs mislead. Memory is the peak of all the build's processes
+together (summed PSS), measured in one more run, untimed: sampling it reads each process's
+page tables (/proc/PID/smaps_rollup), and at 100,000 codes the sampler took 18.7 s of CPU
+in a 62 s build, a third of a core of this 2-core machine's two. Timed runs sample nothing.
 When Hugo is installed (bench/requirements.txt), each build size is also built by Hugo as an
 equivalent site (bench/hugo/, bench/hugo_site.py), interleaved run by run with errdex, and
 the ratio errdex/Hugo is reported per pair of runs: disk and CPU noise hits both alike.
@@ -14,7 +16,7 @@ with a file each took 0.1 ms per folder and file on a quiet disk, and up to 0.8 
 times as long) after six such runs had each deleted the last one's output. Deleting
 between runs timed the deletions' aftermath, not the build. Wait a few minutes after
 deleting a large tree (an earlier bench's leftovers included) before a bench; the runs
-at 100,000 codes keep about 5 GB on disk until the end.
+at 100,000 codes keep about 9 GB on disk until the end (2.3 GB a run).
 Usage: python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--search]
                            [--no-hugo] [--hugo-max-size 10000] [--rebuild-max-size 10000]
 """
@@ -58,20 +60,25 @@ def in_child(function, *args):
 
 
 def timed(command):
-    """Run a command; return (seconds, peak memory in MB of all its processes together)."""
+    """Run a command; return its seconds. Nothing samples it while it runs."""
     started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=BUILD_ENV, check=True)
+    return time.perf_counter() - started
+
+
+def peak_memory(command):
+    """Run a command, untimed; return the peak memory in MB of all its processes together."""
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=BUILD_ENV)
     sampler = MemorySampler(process.pid)
     sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
     sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
     # The sampler can miss a short peak; the largest single process's own peak (wait4, which
     # counts the children it waited for) is a floor under the total.
-    return seconds, max(sampler.peak_kb, usage.ru_maxrss) / 1024
+    return max(sampler.peak_kb, usage.ru_maxrss) / 1024
 
 
 class MemorySampler(threading.Thread):
@@ -120,11 +127,15 @@ def _pss_kb(pid):
     return 0
 
 
-def summarise(label, samples):
-    seconds = [s for s, _ in samples]
-    memory = max(m for _, m in samples)
+def summarise(label, seconds, memory):
     return (f"{label:<34} median {statistics.median(seconds):7.2f} s   "
             f"range {min(seconds):.2f}-{max(seconds):.2f} s   runs {len(seconds)}   peak memory {memory:,.0f} MB")
+
+
+def timed_runs(command, runs):
+    """summarise()'s seconds and memory of command(run) for run in 0..runs-1, and of one
+    more run (number `runs`) for the memory."""
+    return [timed(command(run)) for run in range(runs)], peak_memory(command(runs))
 
 
 def output_label(name, size, out):
@@ -156,7 +167,7 @@ def bench_scrape(runs, work):
     pages.append(str(ROOT / "source" / "upstream" / "image-recognition.zh.txt"))
     out = work / "scraped.json"
     return summarise("scrape 3 samples + seed (1,457 rows)",
-                     [timed([PY, "build.py", "scrape", *pages, "--out", str(out)]) for _ in range(runs)])
+                     *timed_runs(lambda run: [PY, "build.py", "scrape", *pages, "--out", str(out)], runs))
 
 
 def bench_build(size, runs, work, hugo=None):
@@ -172,7 +183,8 @@ def bench_build(size, runs, work, hugo=None):
         for run in range(runs):
             os.sync()
             samples.append(timed(build(run)))
-        return [summarise(output_label("build", size, work / f"site-{size}-0"), samples)]
+        os.sync()
+        return [summarise(output_label("build", size, work / f"site-{size}-0"), samples, peak_memory(build(runs)))]
     project = work / f"hugo-{size}"
     in_child(write_hugo_content, data, project)  # content generation is not timed
 
@@ -190,9 +202,13 @@ def bench_build(size, runs, work, hugo=None):
                 ours.append(timed(build(run)))
             else:
                 theirs.append(timed(hugo_build(run)))
-    ratios = [e / h for (e, _), (h, _) in zip(ours, theirs)]
-    return [summarise(output_label("build", size, work / f"site-{size}-0"), ours),
-            summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs),
+    ratios = [e / h for e, h in zip(ours, theirs)]
+    os.sync()
+    our_memory = peak_memory(build(runs))
+    os.sync()
+    their_memory = peak_memory(hugo_build(runs))
+    return [summarise(output_label("build", size, work / f"site-{size}-0"), ours, our_memory),
+            summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs, their_memory),
             (f"errdex/hugo: median of per-pair ratios {statistics.median(ratios):.2f} "
              f"(range {min(ratios):.2f}–{max(ratios):.2f})")]
 
@@ -202,13 +218,12 @@ def bench_rebuild(size, runs, work):
     the old one, as `make site` does. Each run deletes the site the run before it made."""
     command = [PY, "build.py", "build", "--data", str(work / f"synthetic-{size}.json"),
                "--out", str(work / f"site-{size}-0")]
-    return summarise(f"rebuild {size:,} codes over the last", [timed(command) for _ in range(runs)])
+    return summarise(f"rebuild {size:,} codes over the last", *timed_runs(lambda run: command, runs))
 
 
 def bench_seed(runs, work):
     return summarise("build the seed site (77 codes)",
-                     [timed([PY, "build.py", "build", "--out", str(work / f"seed-site-{run}")])
-                      for run in range(runs)])
+                     *timed_runs(lambda run: [PY, "build.py", "build", "--out", str(work / f"seed-site-{run}")], runs))
 
 
 def main():

@@ -35,7 +35,6 @@ so that a one-character query finds it anywhere.
 """
 
 import array
-import collections
 import functools
 import itertools
 import operator
@@ -166,9 +165,7 @@ def inverted_index(records):
 
     Retired documents are left out.
     """
-    # Arrays of machine integers: at 100,000 codes there are ten million postings, and as
-    # Python ints in lists they took a third of a gigabyte.
-    index = collections.defaultdict(functools.partial(array.array, "q"))
+    appenders = _Appenders()
     for doc, record in enumerate(records):
         if record["retired"]:
             continue
@@ -176,18 +173,43 @@ def inverted_index(records):
         for field, text in record_fields(record):
             for term in index_terms(text):
                 fields[term] = fields.get(term, 0) | field
-        # The texts hold most of a document's terms, all with one posting, doc << 4 | FIELD_TEXT:
-        # their union is made in C, and appended to their postings by a loop in C.
-        texts = frozenset().union(*[index_terms(text) for texts in record["texts"].values() for text in texts])
-        _append_to_each(map(index.__getitem__, texts - fields.keys()), doc << 4 | FIELD_TEXT)
+        # The texts hold most of a document's terms, all with one posting, doc << 4 | FIELD_TEXT.
+        texts = frozenset().union(*[_joined_terms(texts) for texts in record["texts"].values() if texts])
+        posting = doc << 4 | FIELD_TEXT
+        for append in map(appenders.__getitem__, texts - fields.keys()):
+            append(posting)
         for term, field_bits in fields.items():
-            index[term].append(doc << 4 | field_bits | (FIELD_TEXT if term in texts else 0))
-    return index
+            appenders[term](doc << 4 | field_bits | (FIELD_TEXT if term in texts else 0))
+    return appenders.postings
 
 
-def _append_to_each(arrays, value):
-    """arrays[i].append(value) for each, iterated in C (a deque of length 0 keeps nothing)."""
-    collections.deque(map(operator.methodcaller("append", value), arrays), maxlen=0)
+class _Appenders(dict):
+    """term: the append method of its postings, made on first use; `postings` holds them.
+
+    Postings are arrays of machine integers: at 100,000 codes there are ten million, and
+    as Python ints in lists they took a third of a gigabyte. Their bound append methods are
+    kept, so that each posting costs a lookup and a call, not an attribute lookup too.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.postings = {}
+
+    def __missing__(self, term):
+        postings = self.postings[term] = array.array("q")
+        self[term] = postings.append
+        return postings.append
+
+
+def _joined_terms(texts):
+    """The union of index_terms() of the texts, from their text joined by newlines.
+
+    The same terms: a newline is not part of a word, and normalising (NFKC, lower case)
+    ends at it as at the end of a text. One call per language instead of one per text
+    (a code has some ten): texts of one language take the same path (most of the Chinese
+    ones hold CJK, the English ones none), which all texts together would not.
+    """
+    return index_terms(texts[0]) if len(texts) == 1 else index_terms.__wrapped__("\n".join(texts))
 
 
 _HEX = "0123456789abcdef"

@@ -57,6 +57,15 @@ def test_index_terms_are_the_tokens_and_cjk_characters(text):
     assert search_index.index_terms.__wrapped__(text) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT | st.sampled_from(["ΑΣ", "Σ", "\u0301a", "e\u0301", "ｶﾞ", "\uff9e"]), min_size=1, max_size=4))
+def test_texts_joined_give_the_union_of_their_terms(texts):
+    # Normalising ends at the newline that joins them: a combining mark or a final sigma at
+    # either side of it changes nothing.
+    expected = frozenset().union(*map(search_index.index_terms.__wrapped__, texts))
+    assert search_index._joined_terms(texts) == expected
+
+
 @pytest.mark.parametrize("text, expected", VECTORS["fold"])
 def test_lookup_key_gives_the_shared_vectors(text, expected):
     assert lookup_key(text) == expected

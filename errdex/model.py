@@ -333,7 +333,8 @@ def _quick_code(raw, source_ids):
                 and "http_status" in entry and "message" in entry
                 and type(origins) is list and type(placeholders) is list and type(variants) is list
                 and type(extra) is dict and _quick_texts(description) and _quick_texts(solution)
-                and all(type(p) is str for p in placeholders) and all(type(v) is dict for v in variants)):
+                and (not placeholders or all(type(p) is str for p in placeholders))
+                and (not variants or all(type(v) is dict for v in variants))):
             return None
         quick_origins = []
         for origin in origins:
@@ -354,7 +355,15 @@ def _quick_code(raw, source_ids):
 
 def _quick_texts(value):
     """A {lang: str} map, as _Reader.texts accepts it."""
-    return type(value) is dict and all(lang in LANGUAGES and type(text) is str for lang, text in value.items())
+    if type(value) is not dict or not value.keys() <= _LANGUAGE_SET:
+        return False
+    for text in value.values():
+        if type(text) is not str:
+            return False
+    return True
+
+
+_LANGUAGE_SET = frozenset(LANGUAGES)
 
 
 def _check_code_order(reader, codes_):
@@ -363,8 +372,21 @@ def _check_code_order(reader, codes_):
         if code.code in seen:
             reader.fail(f"codes[{index}].code", f"{code.code} is listed twice; merge its entries into one item")
         seen.add(code.code)
-    keys = [code_syntax.code_sort_key(c.code, c.prefix) for c in codes_]
-    for index in range(1, len(keys)):
-        if keys[index] < keys[index - 1]:
+    for index in range(1, len(codes_)):
+        before, code = codes_[index - 1], codes_[index]
+        if not _numbered_in_order(before, code) and \
+                code_syntax.code_sort_key(code.code, code.prefix) < code_syntax.code_sort_key(before.code, before.prefix):
             reader.fail(f"codes[{index}].code", f"codes must be sorted by prefix, then number: "
-                                                f"{codes_[index].code} comes after {codes_[index - 1].code}")
+                                                f"{code.code} comes after {before.code}")
+
+
+def _numbered_in_order(before, code):
+    """Are two codes in order by a plain test: one prefix and separator, then digits only, as
+    many in each, in string order? Then code_sort_key orders them alike (its last digit run is
+    as long in both, so their numbers compare as their digits do), without making the keys,
+    which was a fifth of reading 100,000 codes (a serial step of the build).
+    """
+    cut = len(before.prefix) + 1
+    return (before.prefix == code.prefix and len(before.code) == len(code.code) > cut
+            and before.code[:cut] == code.code[:cut] and before.code < code.code
+            and before.code[cut:].isdigit() and code.code[cut:].isdigit())

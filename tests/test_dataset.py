@@ -226,3 +226,26 @@ def test_quick_reading_agrees_under_several_faults(mutations):
         except (KeyError, IndexError, TypeError):  # an earlier mutation removed the place
             pass
     _agree(item)
+
+
+_CODE_HEADS = st.from_regex(r"([A-Za-z0-9]{1,4}([._-][A-Za-z0-9]{1,3}){0,2}[._-]|[A-Za-z]{1,4}|)", fullmatch=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CODE_HEADS, st.integers(1, 4).flatmap(lambda width: st.tuples(*[st.text("0123456789", min_size=width,
+                                                                                 max_size=width)] * 2)))
+def test_the_plain_order_test_agrees_with_the_sort_key(head, digits):
+    # The order check takes codes that differ only in a number of one width as ordered by their
+    # text; whenever it does, the sort key must order them alike.
+    before, after = (model.Code(head + d, prefix_of(head + d), ()) for d in digits)
+    if model._numbered_in_order(before, after):
+        assert code_sort_key(before.code, before.prefix) < code_sort_key(after.code, after.prefix)
+
+
+def test_the_plain_order_test_leaves_the_rest_to_the_sort_key():
+    def plain(before, after):
+        return model._numbered_in_order(*(model.Code(c, prefix_of(c), ()) for c in (before, after)))
+    assert plain("AIS.0014", "AIS.0015") and plain("CCE.01400001", "CCE.01400002") and plain("AIS0014", "AIS0015")
+    assert not plain("AIS.9", "AIS.10")  # by value, not by text: the key decides
+    assert not plain("AIS.0015", "AIS.0014") and not plain("AIS.0014", "AIT.0015")
+    assert not plain("AIS.001a", "AIS.001b") and not plain("A-0014", "A_0015")

@@ -10,6 +10,7 @@ Exit status: 0 done, 1 stale data (--check) or warnings under --strict, 2 bad in
 """
 
 import argparse
+import os
 import sys
 
 from errdex import cli
@@ -57,5 +58,14 @@ def main(argv=None):
         return 130
 
 
+def exit_now(status):
+    """Exit without freeing the objects a command made one by one, as mypy's hard_exit does:
+    the operating system takes the memory back at once. After a build of 100,000 codes,
+    freeing them took a second. Files are all closed by now; output is flushed here."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -112,6 +112,11 @@ def build_site(data, out, settings, strict=False, warn=None, inputs=None, worker
             write_atomic(inputs.registry_file, lifecycle.registry_text(outcome["published"]))
     finally:
         if collecting:
+            # What was made meanwhile is all in the collector's youngest generation, which its
+            # first pass would go through whole (a second at 100,000 codes): it goes to the
+            # oldest, collected as rarely as it is.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
     return BuildResult(outcome["pages"], outcome["files"], outcome["warnings"], time.perf_counter() - started)
 

@@ -64,7 +64,7 @@ def exit_now(status):
     freeing them took a second. Files are all closed by now; output is flushed here."""
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(status)
+    os._exit(status or 0)
 
 
 if __name__ == "__main__":

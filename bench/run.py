@@ -4,7 +4,7 @@ Each time is the median (and range) of repeated runs in fresh processes: this ma
 shared and noisy, so single runs mislead. Memory is the peak of all the build's processes
 together (summed PSS), measured in one more run, untimed: sampling it reads each process's
 page tables (/proc/PID/smaps_rollup), and at 100,000 codes the sampler took 18.7 s of CPU
-in a 62 s build, a third of a core of this 2-core machine's two. Timed runs sample nothing.
+in a 62 s build, a third of one of this machine's two cores. Timed runs sample nothing.
 When Hugo is installed (bench/requirements.txt), each build size is also built by Hugo as an
 equivalent site (bench/hugo/, bench/hugo_site.py), interleaved run by run with errdex, and
 the ratio errdex/Hugo is reported per pair of runs: disk and CPU noise hits both alike.

@@ -60,7 +60,11 @@ def in_child(function, *args):
 
 
 def timed(command):
-    """Run a command; return its seconds. Nothing samples it while it runs."""
+    """Run a command; return its seconds. Nothing samples it while it runs.
+
+    sync first: the previous run's writes are flushed before the timer starts, not during
+    this run."""
+    os.sync()
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=BUILD_ENV, check=True)
     return time.perf_counter() - started
@@ -68,6 +72,7 @@ def timed(command):
 
 def peak_memory(command):
     """Run a command, untimed; return the peak memory in MB of all its processes together."""
+    os.sync()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=BUILD_ENV)
     sampler = MemorySampler(process.pid)
     sampler.start()
@@ -180,12 +185,8 @@ def bench_build(size, runs, work, hugo=None):
     def build(run):  # into a new folder each run: see the module's doc on deleting
         return [PY, "build.py", "build", "--data", str(data), "--out", str(work / f"site-{size}-{run}")]
     if not hugo:
-        samples = []
-        for run in range(runs):
-            os.sync()
-            samples.append(timed(build(run)))
-        os.sync()
-        return [summarise(output_label("build", size, work / f"site-{size}-0"), samples, peak_memory(build(runs)))]
+        seconds, memory = timed_runs(build, runs)  # before the label, which counts the site's pages
+        return [summarise(output_label("build", size, work / f"site-{size}-0"), seconds, memory)]
     project = work / f"hugo-{size}"
     in_child(write_hugo_content, data, project)  # content generation is not timed
 
@@ -195,21 +196,16 @@ def bench_build(size, runs, work, hugo=None):
     ours, theirs = [], []
     for run in range(runs):
         # Which one goes first alternates (errdex, Hugo, Hugo, errdex, ...), so a drift in
-        # the machine's speed does not always favour the same one. sync: the previous run's
-        # writes are flushed before a timer starts, not during the next run.
+        # the machine's speed does not always favour the same one.
         for name in (("errdex", "hugo") if run % 2 == 0 else ("hugo", "errdex")):
-            os.sync()
             if name == "errdex":
                 ours.append(timed(build(run)))
             else:
                 theirs.append(timed(hugo_build(run)))
     ratios = [e / h for e, h in zip(ours, theirs)]
-    os.sync()
-    our_memory = peak_memory(build(runs))
-    os.sync()
-    their_memory = peak_memory(hugo_build(runs))
-    return [summarise(output_label("build", size, work / f"site-{size}-0"), ours, our_memory),
-            summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs, their_memory),
+    return [summarise(output_label("build", size, work / f"site-{size}-0"), ours, peak_memory(build(runs))),
+            summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs,
+                      peak_memory(hugo_build(runs))),
             (f"errdex/hugo: median of per-pair ratios {statistics.median(ratios):.2f} "
              f"(range {min(ratios):.2f}–{max(ratios):.2f})")]
 

@@ -102,12 +102,12 @@ class _OutputEscapingCodeGenerator(CodeGenerator):
     def _output_child_pre(self, node, frame, finalize):
         """`{{ x }}` escapes x with escape_output; a str (most values) is escaped inline, by
         MarkupSafe's C function, without a Python call."""
-        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
+        if not _escapes_inline(frame, finalize):
             return super()._output_child_pre(node, frame, finalize)
         self.write("(_escape_str(_output_value) if type(_output_value := ")
 
     def _output_child_post(self, node, frame, finalize):
-        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None:
+        if not _escapes_inline(frame, finalize):
             return super()._output_child_post(node, frame, finalize)
         self.write(") is str else escape(_output_value))")
 
@@ -125,6 +125,12 @@ class _OutputEscapingCodeGenerator(CodeGenerator):
         self.visit(node.node, frame)
         self.write(f"), {node.attr!r}, _no_attribute)) is not _no_attribute"
                    f" else environment.getattr(_getattr_object, {node.attr!r}))")
+
+
+def _escapes_inline(frame, finalize):
+    """Is a `{{ x }}` here always escaped, with no finalize function? Then the code generator
+    writes the escaping inline; otherwise Jinja's own code decides at run time."""
+    return not frame.eval_ctx.volatile and frame.eval_ctx.autoescape and finalize.src is None
 
 
 class _Context(jinja2.runtime.Context):

@@ -12,7 +12,7 @@ the ratio errdex/Hugo is reported per pair of runs: disk and CPU noise hits both
 Hugo's medians also say how fast the machine is now. The issue set its targets (the seed site
 under 1 s, 100,000 codes under a minute) beside Hugo's build of the same site on the same
 machine: 0.66 s at 1,000 codes and 7.2 s at 10,000, with 789 MB at its peak (bench/hugo/'s
-site peaks at 745-758 MB: the same work). The last lines divide Hugo's medians by those; at
+site peaks at 745-774 MB: the same work). The last lines divide Hugo's medians by those; at
 that factor, errdex's medians are scaled to the machine the targets were set on.
 
 Every run writes a folder that does not exist yet, and nothing is deleted until all runs are

@@ -22,7 +22,7 @@ from . import lifecycle, model, urls
 from .errors import BuildError, DataError
 from .i18n import HTML_LANG, missing_warnings
 from .notes import NOTES_DIR, load_notes
-from .pipeline import DATA_FILE, ROOT, TreeWriter, compact_json, write_atomic
+from .pipeline import DATA_FILE, ROOT, TreeWriter, compact_json
 from .render import TEMPLATES_DIR, PageRenderer, make_environment, render_root_page
 from . import search_index
 from .views import SiteViews, language_pages
@@ -78,6 +78,7 @@ class BuildResult:
     files: int
     warnings: tuple
     seconds: float
+    published: frozenset = frozenset()  # the URLs the site must keep: those of the registry, and its own
 
 
 def build_command(args):
@@ -90,6 +91,10 @@ def build_command(args):
     result = build_site(data, out, settings, strict=args.strict, warn=report_warnings, inputs=inputs)
     print(f"built {out}: {result.pages} pages, {result.files} files, {len(result.warnings)} warning(s), "
           f"{result.seconds:.2f} s")
+    if inputs.registry_file is not None:
+        line = lifecycle.registry_step(result.published, args.record_urls, inputs.registry_file)
+        if line:
+            print(line)
     return 0
 
 
@@ -108,8 +113,6 @@ def build_site(data, out, settings, strict=False, warn=None, inputs=None, worker
         outcome = {}
         write_tree_atomically(out, functools.partial(write_site, content, settings, inputs, strict, warn,
                                                      outcome, workers=workers))
-        if inputs.registry_file is not None:
-            write_atomic(inputs.registry_file, lifecycle.registry_text(outcome["published"]))
     finally:
         if collecting:
             # What was made meanwhile is all in the collector's youngest generation, which its
@@ -118,7 +121,8 @@ def build_site(data, out, settings, strict=False, warn=None, inputs=None, worker
             gc.freeze()
             gc.unfreeze()
             gc.enable()
-    return BuildResult(outcome["pages"], outcome["files"], outcome["warnings"], time.perf_counter() - started)
+    return BuildResult(outcome["pages"], outcome["files"], outcome["warnings"], time.perf_counter() - started,
+                       outcome["published"])
 
 
 @dataclass(frozen=True)

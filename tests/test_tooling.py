@@ -25,9 +25,9 @@ def fake_commands(folder, **scripts):
     return str(folder)
 
 
-def run_setup(path):
+def run_setup(path, *args):
     """Run the set-up script with only `path` on PATH (so java, node, npm and make are missing)."""
-    return subprocess.run(["/bin/bash", str(SCRIPT)], cwd=ROOT, capture_output=True, text=True, timeout=60,
+    return subprocess.run(["/bin/bash", str(SCRIPT), *args], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={"PATH": path, "VENV": str(ROOT / ".venv"), "TMPDIR": os.environ.get("TMPDIR", "/tmp")})
 
 
@@ -51,6 +51,11 @@ def test_as_root_it_installs_the_missing_packages_with_apt(tmp_path):
     assert result.returncode == 0, result.stderr
     assert calls.read_text().splitlines() == [
         "update -qq", "install -y -qq --no-install-recommends default-jre-headless nodejs npm make"]
+
+
+def test_the_fast_tests_need_neither_chromium_nor_java(tmp_path):
+    result = run_setup(fake_commands(tmp_path / "bin", id="echo 1000"), "--no-browser")
+    assert result.stderr.startswith("errdex tests need: nodejs npm make ")
 
 
 def test_a_failed_install_says_so_and_fails(tmp_path):

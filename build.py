@@ -10,6 +10,7 @@ Exit status: 0 done, 1 stale data (--check) or warnings under --strict, 2 bad in
 """
 
 import argparse
+import gc
 import os
 import sys
 
@@ -49,6 +50,11 @@ def parse_args(argv):
 def main(argv=None):
     """Run one command; turn the project's errors into a message and exit status 2."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # The only interpreter-wide setting, made here and nowhere else: a command makes
+    # millions of long-lived objects and no garbage cycles worth collecting, and the
+    # cyclic collector's passes over them cost a third of a build. The process ends
+    # soon after (exit_now), so nothing is ever collected late.
+    gc.disable()
     try:
         return cli.run(args)
     except ErrdexError as error:
@@ -56,14 +62,19 @@ def main(argv=None):
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `build.py ... | head`: the reader has all it wanted
+        return 0
 
 
 def exit_now(status):
     """Exit without freeing the objects a command made one by one, as mypy's hard_exit does:
     the operating system takes the memory back at once (a tenth of a second, 9%, of a build
     of 1,000 codes). Files are all closed by now; output is flushed here."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away: what it did not read is not needed
+            pass
     os._exit(status or 0)
 
 

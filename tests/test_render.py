@@ -2,6 +2,7 @@
 
 import filecmp
 import gettext
+import os
 import json
 import re
 import shutil
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from errdex import site as site_module
+from errdex import output, publish
+from errdex import render as render_module
 from errdex.errors import BuildError
 from errdex.pipeline import compact_json
 from errdex.render import make_environment, text_gettext
@@ -129,6 +131,11 @@ def _tree_differences(comparison):
     return found
 
 
+def beside(folder):
+    """What a build left beside its output folder, the lock file apart."""
+    return sorted(p.name for p in folder.parent.iterdir() if p.name != f".{folder.name}.lock")
+
+
 def test_failed_build_leaves_previous_site_untouched(tmp_path, monkeypatch):
     out = tmp_path / "site"
     build(out)
@@ -142,24 +149,52 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path, monkeypatch):
             raise BuildError("simulated failure in the middle of rendering")
         return original(*args, **kwargs)
 
-    original = site_module.PageRenderer.render
-    monkeypatch.setattr(site_module.PageRenderer, "render", failing_render)
+    original = render_module.PageRenderer.render
+    monkeypatch.setattr(render_module.PageRenderer, "render", failing_render)
     with pytest.raises(BuildError, match="simulated"):
         build(out)
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert (out / "en" / "index.html").read_bytes() == stamp
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert beside(out) == ["site"]
 
 
-def test_failed_write_leaves_previous_site_and_no_staging(tmp_path, monkeypatch):
+def test_a_refused_swap_is_a_build_error_and_leaves_the_previous_site(tmp_path, monkeypatch):
     out = tmp_path / "site"
     build(out)
     stamp = (out / "en" / "index.html").read_bytes()
-    monkeypatch.setattr(site_module.os, "rename", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
-    with pytest.raises(OSError):
+
+    def refuse(first, second):
+        raise OSError(28, "No space left on device", str(second))
+    monkeypatch.setattr(publish, "exchange", refuse)
+    with pytest.raises(BuildError, match=f"cannot build {out}: No space left on device"):
         build(out)
     assert (out / "en" / "index.html").read_bytes() == stamp
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert beside(out) == ["site"]
+
+
+def test_without_an_atomic_exchange_the_next_build_brings_back_a_site_caught_between_renames(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build(out)
+    stamp = (out / "en" / "index.html").read_bytes()
+    monkeypatch.setattr(publish, "_renameat2", lambda: None)
+    renames, rename = [], os.rename
+
+    def die_after_one_rename(source, target):
+        renames.append(target)
+        if len(renames) == 2:  # the build dies between moving the old site aside and the new one in
+            raise KeyboardInterrupt
+        rename(source, target)
+    monkeypatch.setattr(publish.os, "rename", die_after_one_rename)
+    with pytest.raises(KeyboardInterrupt):
+        build(out)
+    monkeypatch.undo()
+    assert not out.exists() and [p.name.startswith(".site.old-") for p in tmp_path.iterdir()
+                                 if p.name != ".site.lock"] == [True]
+    publish.remove_leftovers(out)
+    assert (out / "en" / "index.html").read_bytes() == stamp and beside(out) == ["site"]
+    monkeypatch.setattr(publish, "_renameat2", lambda: None)
+    build(out)  # the two-rename swap, uninterrupted
+    assert (out / "en" / "index.html").read_bytes() == stamp and beside(out) == ["site"]
 
 
 def test_refuses_to_build_over_sources_or_foreign_folders(tmp_path):
@@ -224,7 +259,7 @@ def test_golden_build_of_the_small_fixture(tmp_path):
 def test_api_dataset_is_the_dataset_encoded_whole(data):
     from errdex import model
     dataset = model.load(data)
-    spliced = "".join(site_module.dataset_json_pieces(
+    spliced = "".join(output.dataset_json_pieces(
         dataset, [compact_json(model.code_to_json(c)) for c in dataset.codes]))
     assert spliced == compact_json(model.dataset_to_json(dataset)) + "\n"
     assert json.loads(spliced) == model.dataset_to_json(dataset)
@@ -232,10 +267,9 @@ def test_api_dataset_is_the_dataset_encoded_whole(data):
 
 
 
-def test_a_large_sitemap_is_split_with_an_index(monkeypatch):
-    monkeypatch.setattr(site_module, "SITEMAP_LIMIT", 2)
+def test_a_large_sitemap_is_split_with_an_index():
     settings = SiteSettings.from_options("https://example.test/errdex/")
-    files = dict(site_module.sitemap_files(["en/", "en/codes/A.1/", "zh/"], settings))
+    files = dict(output.sitemap_files(["en/", "en/codes/A.1/", "zh/"], settings, limit=2))
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
     assert files["sitemap-1.xml"].count("<url>") == 2 and files["sitemap-2.xml"].count("<url>") == 1
     assert '<xhtml:link rel="alternate" hreflang="zh-CN" href="https://example.test/errdex/zh/codes/A.1/"/>' \

@@ -5,12 +5,9 @@ import gettext
 import os
 import json
 import re
-import shutil
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from errdex import output, publish
 from errdex import render as render_module

@@ -105,7 +105,11 @@ def read_json(path, limit=SIZE_LIMIT, within=None):
 
 def read_text(path, limit=SIZE_LIMIT, within=None):
     """Read a UTF-8 text file through the door, its control characters removed."""
-    return clean_text(decode(read_bytes(path, limit, within), path), path)
+    try:
+        data = read_bytes(path, limit, within)
+    except FileNotFoundError:  # listed by its folder, so a symlink to nothing
+        raise DataError(f"{path}: no such file (a symlink to nothing?)") from None
+    return clean_text(decode(data, path), path)
 
 
 def may_be_unclean(data):

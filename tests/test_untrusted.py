@@ -327,6 +327,7 @@ def test_a_note_may_be_a_symlink_to_another_note(tmp_path):
 
 @pytest.mark.parametrize("make, message", [
     (lambda path: os.mkfifo(path), r"AIS.0015.md: not a regular file"),
+    (lambda path: path.symlink_to(path.parent / "AIS.0014.md"), r"AIS.0015.md: no such file \(a symlink to nothing"),
     (lambda path: path.write_bytes(b"caf\xe9\n"), r"AIS.0015.md:1: not UTF-8 text"),
     (lambda path: path.write_text("---\ntitle: Mine\n---\nText.", encoding="utf-8"),
      r"AIS.0015.md:2: unknown front matter key 'title'"),

@@ -200,10 +200,12 @@ def _read_dataset(raw, path, consume=False):
 
 
 def _fail(path, where, message):
+    """Raise the DataError of a bad value at a JSON path."""
     raise DataError(f"{path}: {where or '(top level)'}: {message}")
 
 
 def _read_source(raw):
+    """The Source of a source item that matched the schema."""
     return Source(
         id=raw["id"], service=raw["service"], language=raw["language"], origin=raw["origin"],
         retrieved=raw["retrieved"], file=raw["file"], form=raw["form"], title=raw["title"],
@@ -218,6 +220,7 @@ def code_from_json(raw):
 
 
 def _read_entry(raw):
+    """The Entry of an entry item that matched the schema."""
     description, solution = raw["description"], raw["solution"]
     return Entry(
         http_status=raw["http_status"], message=raw["message"],
@@ -250,6 +253,7 @@ def check_codes(path, codes_, source_ids=None, where="codes[{index}]"):
 
 
 def _check_sources(path, place, code, source_ids):
+    """Every origin and variant of a code names a source of the dataset."""
     for number, entry in enumerate(code.entries):
         for kind, items in (("origins", entry.origins), ("variants", entry.variants)):
             for item_number, item in enumerate(items):
@@ -273,6 +277,7 @@ def _syntax_only(code):
 
 
 def _check_code_order(path, codes_):
+    """Each code listed once, sorted by prefix, then number."""
     seen = set()
     for index, code in enumerate(codes_):
         if code.code in seen:

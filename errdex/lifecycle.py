@@ -115,7 +115,7 @@ def read_registry(path=REGISTRY_FILE):
     path = Path(path)
     if not path.exists():
         return set()
-    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in inputs.read_text(path, within=path.parent).splitlines()
             if line.strip() and not line.startswith("#")}
 
 

@@ -255,6 +255,13 @@ def test_a_lifecycle_file_that_points_out_of_its_folder_is_refused(tmp_path):
         lifecycle.load_redirects(tmp_path / "source" / "redirects.json")
 
 
+def test_a_registry_that_is_not_utf8_is_a_data_error(tmp_path):
+    path = tmp_path / "published-urls.txt"
+    path.write_bytes(b"# header\nen/\nzh/caf\xe9/\n")
+    with pytest.raises(DataError, match=r"published-urls.txt:3: not UTF-8 text"):
+        lifecycle.read_registry(path)
+
+
 # ---------------------------------------------------------------- catalogs
 
 

@@ -120,7 +120,8 @@ def may_be_unclean(data):
 def clean_text(text, path, where=""):
     """Remove control characters but tab and newline; refuse a lone surrogate."""
     if _SURROGATE.search(text):
-        place = f" {where}:" if where else ""
+        # The place may hold a surrogate itself (a key): escaped, the message can be printed.
+        place = f" {where.encode('utf-8', 'backslashreplace').decode()}:" if where else ""
         raise DataError(f"{path}:{place} holds a lone UTF-16 surrogate "
                         f"({_SURROGATE.search(text).group(0).encode('unicode_escape').decode()}), "
                         f"which is not a character; fix the escape")

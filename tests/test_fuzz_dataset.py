@@ -139,7 +139,7 @@ def read_or_refuse(content):
     try:
         dataset = model.loads(content, "fuzz.json")
     except DataError as error:
-        event("refused: " + str(error).partition(": ")[2].partition(":")[0][:30])
+        event("refused: " + str(error).partition(": ")[2].partition(":")[0][:30].encode("utf-8", "replace").decode())
         return None
     event("read")
     return dataset

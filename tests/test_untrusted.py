@@ -118,6 +118,8 @@ BROKEN_FILES = {
     "deep_nesting": (b'{"codes": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", r"nested too deeply"),
     "lone_surrogate": (json.dumps(golden()).replace("The token is empty.", "\\ud800 token").encode(),
                        r"codes\[0\].entries\[0\].message: holds a lone UTF-16 surrogate \(\\ud800\)"),
+    "lone_surrogate_in_a_key": (json.dumps(golden()).replace('"extra": {}', '"extra": {"\\udc00x": "y"}', 1).encode(),
+                                r"codes\[0\].entries\[0\].extra.\\udc00x: holds a lone UTF-16 surrogate"),
     "invalid_utf8": (b'{"schema_version": 1,\n "sources": [],\n "codes": ["\xff"]}', r"errors.json:3: not UTF-8 text"),
     "nan": (b'{"schema_version": NaN, "sources": [], "codes": []}', r"NaN is not a JSON number"),
     "huge_integer": (b'{"schema_version": ' + b"9" * 5000 + b', "sources": [], "codes": []}', r"invalid JSON"),
@@ -134,7 +136,8 @@ def test_a_dataset_file_that_is_not_clean_json_is_a_data_error(tmp_path, name):
         model.load(path)
 
 
-@pytest.mark.parametrize("name", ["extra_not_text", "empty_variant", "deep_nesting", "lone_surrogate"])
+@pytest.mark.parametrize("name", ["extra_not_text", "empty_variant", "deep_nesting", "lone_surrogate",
+                                  "lone_surrogate_in_a_key"])
 def test_the_build_command_exits_2_without_a_traceback(tmp_path, name):
     path = tmp_path / "errors.json"
     if name in MALFORMED:

@@ -14,7 +14,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+
 import pytest  # noqa: E402  (after the sys.path set-up above)
+from hypothesis import settings  # noqa: E402
+
+# Property and fuzz tests: `ci` (make test) keeps Hypothesis's 100 examples a test, or what a
+# test sets; `fuzz` (HYPOTHESIS_PROFILE=fuzz, make fuzz) runs a hundred times as many.
+settings.register_profile("ci", deadline=None)
+settings.register_profile("fuzz", deadline=None, max_examples=10_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -44,7 +44,8 @@ LOGIN_URL_RE = re.compile(r"log-?in|sign-?in|/sso/|/auth/|/cas/", re.I)
 class Settings:
     """How to fetch: limits, politeness, and the removal guard's options."""
 
-    timeout: float = 20.0
+    timeout: float = 20.0  # for each phase: connecting, each read, each write
+    deadline: float = 120.0  # for a whole download: a server that drips bytes is given up
     retries: int = 2
     backoff: float = 1.0
     delay: float = 1.0
@@ -236,11 +237,13 @@ def _read(response, url, settings):
                                           f"({int(announced):,} bytes announced)", final=True)
     if response.status_code != 200:
         return Download(**answer)
-    chunks, size = [], 0
+    chunks, size, give_up = [], 0, time.monotonic() + settings.deadline
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > settings.max_bytes:
             return Download(**answer, problem=f"larger than the {settings.max_bytes:,}-byte cap", final=True)
+        if time.monotonic() > give_up:
+            return Download(**answer, problem=f"too slow: not all read within {settings.deadline:g} s")
         chunks.append(chunk)
     if announced.isdigit() and "content-encoding" not in headers and response.num_bytes_downloaded != int(announced):
         return Download(**answer, problem=f"body cut short: {response.num_bytes_downloaded:,} of the "
@@ -287,8 +290,9 @@ def login_marker(text, download):
 def judge(record, saved, download, settings, retrieved):
     """Decide what one page's download means for its saved copy (pure: nothing is written)."""
     file = record["file"]
-    if download.problem:
-        return Result(file, "refused" if download.truncated else "failed", download.problem)
+    if download.problem:  # refused: the server answered, but not with a whole page
+        answered = download.truncated or download.status is not None
+        return Result(file, "refused" if answered else "failed", download.problem)
     if download.status == 304 and saved is not None:
         return Result(file, "unchanged", "304 Not Modified", record=with_validators(record, download))
     if download.status != 200:

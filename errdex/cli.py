@@ -100,6 +100,8 @@ def fetch_command(args):
     settings = Settings(timeout=args.timeout, retries=args.retries, delay=args.delay, max_bytes=args.max_bytes,
                         max_removed_share=args.max_removed_share, accept_removals=frozenset(args.accept_removals),
                         dry_run=args.dry_run)
+    if args.dry_run:
+        print("dry run: each line says what would happen; nothing is written")
     report = fetch_pages(settings=settings, only=tuple(args.pages), report=lambda result: print(result, flush=True))
     print(report)
     return 0 if report.ok else 1

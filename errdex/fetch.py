@@ -316,7 +316,7 @@ def judge(record, saved, download, settings, retrieved):
     if text == saved:
         return Result(file, "unchanged", "same content", record=with_validators(record, download))
     lost = guard.losses(before, after, settings.max_removed_share)
-    accepted = bool(guard.names_of(Path(file), record.get("id")) & settings.accept_removals)
+    accepted = bool({file, record.get("id")} & settings.accept_removals)
     if lost and not accepted:
         return Result(file, "refused", f"the removal guard, against the saved copy: {'; '.join(lost)} "
                       f"(a cut or partial page? if upstream really dropped them: --accept-removals {file})")
@@ -372,7 +372,8 @@ def fetch_pages(folder=pipeline.UPSTREAM_DIR, settings=Settings(), only=(), repo
 
 
 def files_to_write(folder, path, raw, results):
-    """{path: text} of the updated pages and, when a record changed, the provenance file."""
+    """{path: text} of the updated pages and, when a record changed, the provenance file (last:
+    a run killed midway leaves old validators, and the next run finds the pages unchanged)."""
     files = {folder / r.file: r.text for r in results if r.text is not None}
     changes = {r.file: r.record for r in results if r.record is not None}
     pages = [changes.get(record["file"], record) for record in raw["pages"]]

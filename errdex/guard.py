@@ -122,19 +122,17 @@ def committed_text(path):
     command = ["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"]
     try:
         shown = subprocess.run(command, capture_output=True, timeout=GIT_TIMEOUT, check=False)
-        if shown.returncode == 0:
-            return shown.stdout.decode("utf-8-sig"), f"the last commit, HEAD:{pipeline.display_path(path)}"
-        head = subprocess.run(["git", "-C", str(path.parent), "rev-parse", "--verify", "--quiet", "HEAD"],
-                              capture_output=True, timeout=GIT_TIMEOUT, check=False)
     except FileNotFoundError:
         return None, "git is not installed"
     except subprocess.TimeoutExpired:
         return None, f"git did not answer within {GIT_TIMEOUT} s"
+    if shown.returncode != 0:
+        said = shown.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit {shown.returncode}"]
+        return None, f"git has no committed version ({said[0]})"
+    try:
+        return shown.stdout.decode("utf-8-sig"), f"the last commit, HEAD:{pipeline.display_path(path)}"
     except UnicodeDecodeError:
         return None, "its committed version is not UTF-8 text"
-    if head.returncode != 0:
-        return None, "not a git checkout, or one without a commit"
-    return None, "the page is not in the last commit"
 
 
 def dataset_codes(dataset, source_id):

@@ -75,8 +75,10 @@ def update_repository(data_file=pipeline.DATA_FILE, upstream_dir=pipeline.UPSTRE
         retired[code] = lifecycle.Retired(old_codes[code], date)
     records = tuple(retired.values())
     coverage, catalogs = staged_catalogs(new, records, Path(locale_dir or LOCALE_DIR))
-    written = write_all({Path(data_file): result.text, Path(retired_file): lifecycle.dump_retired(records),
-                         **catalogs})
+    # The dataset goes last: an update killed between two renames leaves the old dataset, and
+    # running it again finishes the job (codes retired already are retired again, unchanged).
+    written = write_all({Path(retired_file): lifecycle.dump_retired(records), **catalogs,
+                         Path(data_file): result.text})
     lines = []
     for result in coverage:
         lines.append(str(result))
@@ -101,7 +103,7 @@ def staged_catalogs(dataset, retired, locale_dir):
 
 def write_all(files):
     """Write every file of {path: str or bytes} that changed, or none of them; return the
-    paths written.
+    paths written, in the order given (the last is renamed last).
 
     Each file is first staged beside its target (same folder, so the rename cannot cross
     file systems); only when all are staged are they renamed over their targets, keeping a

@@ -107,9 +107,9 @@ def test_outside_a_git_checkout_the_working_tree_dataset_is_the_baseline(layout)
     truncate_seed(layout)
     done = run_update(layout)
     assert done.returncode == 2
-    assert (f"{SEED} (against the working tree, the codes source/errors.json lists from it, since not a git "
-            f"checkout, or one without a commit; its size and tables are unknown): 77 codes -> 15 codes, "
-            f"1 table, 3,218 bytes: lost 62 of 77 codes") in done.stderr
+    assert (f"{SEED} (against the working tree, the codes source/errors.json lists from it, since git has no "
+            f"committed version (fatal: not a git repository") in done.stderr
+    assert "its size and tables are unknown): 77 codes -> 15 codes, 1 table, 3,218 bytes: lost 62 of 77" in done.stderr
 
 
 def test_an_unchanged_seed_updates_and_says_what_it_compared_against(checkout):
@@ -166,6 +166,21 @@ def test_a_page_removed_from_upstream_stops_the_update(repo):
         run(tmp, upstream, data)
     report = run(tmp, upstream, data, accept_removals=["other.zh"])  # its source id names it too
     assert report.retired == ["OTHER.0001", "OTHER.0002", "OTHER.0003"]
+
+
+def test_a_page_the_last_commit_lacks_is_compared_with_the_dataset(repo):
+    tmp, upstream, data = repo
+    git(tmp, "init", "-q")
+    git(tmp, "add", "upstream/demo.zh.txt")
+    git(tmp, "commit", "-q", "-m", "demo only")
+    (upstream / "other.zh.txt").write_text(OTHER_PAGE.replace(OTHER_PAGE.splitlines()[3] + "\n", ""),
+                                           encoding="utf-8")
+    with pytest.raises(guard.RemovalRefused) as refused:
+        run(tmp, upstream, data)
+    assert ("other.zh.txt (against the working tree, the codes " in str(refused.value)
+            and "since git has no committed version (fatal: path 'upstream/other.zh.txt' exists on disk, but not "
+                "in 'HEAD'); its size and tables are unknown): 3 codes -> 2 codes, 1 table" in str(refused.value))
+    assert "demo.zh.txt" not in str(refused.value)  # compared with its commit, and unchanged
 
 
 def test_a_new_page_has_nothing_to_lose(repo):
@@ -232,7 +247,7 @@ def test_update_writes_dataset_retired_and_catalogs_together(repo):
     (upstream / "demo.zh.txt").write_text(PAGE.replace("| 检查请求头。 |", "| 检查请求头部。 |"), encoding="utf-8")
     report = run(tmp, upstream, data)
     names = [p.rsplit("/", 1)[-1] for p in report.written]
-    assert names == ["errors.json", "retired.json", "content.po", "messages.po"]
+    assert names == ["retired.json", "content.po", "messages.po", "errors.json"]
     assert json.loads((tmp / "retired.json").read_text()) == {"codes": []}
     assert "检查请求头部。" in (tmp / "locale" / "en" / "LC_MESSAGES" / "content.po").read_text(encoding="utf-8")
     again = run(tmp, upstream, data)

@@ -49,9 +49,12 @@ class Check:
     after: Shape | None
     losses: tuple
     accepted: bool = False
+    unchanged: bool = False  # the page is byte for byte its baseline: nothing was scraped
 
     def __str__(self):
         """One line for the report."""
+        if self.unchanged:
+            return f"{self.page} (against {self.against}): unchanged"
         verdict = "; ".join(self.losses) if self.losses else "nothing lost beyond the limits"
         if self.losses and self.accepted:
             verdict += "; accepted by --accept-removals"
@@ -116,8 +119,8 @@ def describe(shape):
 # ---------------------------------------------------------------- baselines
 
 
-def committed_text(path):
-    """The page's text at HEAD and a phrase naming it, or None and the reason it has none."""
+def committed_bytes(path):
+    """The page's bytes at HEAD and a phrase naming them, or None and the reason there are none."""
     path = Path(path)
     command = ["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"]
     try:
@@ -129,10 +132,12 @@ def committed_text(path):
     if shown.returncode != 0:
         said = shown.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit {shown.returncode}"]
         return None, f"git has no committed version ({said[0]})"
-    try:
-        return shown.stdout.decode("utf-8-sig"), f"the last commit, HEAD:{pipeline.display_path(path)}"
-    except UnicodeDecodeError:
-        return None, "its committed version is not UTF-8 text"
+    return shown.stdout, f"the last commit, HEAD:{pipeline.display_path(path)}"
+
+
+def as_text(data):
+    """Bytes of a page as the scraper reads its file: UTF-8 (a BOM dropped), newlines made \\n."""
+    return data.decode("utf-8-sig", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def dataset_codes(dataset, source_id):
@@ -141,11 +146,20 @@ def dataset_codes(dataset, source_id):
                      if any(o.source == source_id for entry in code.entries for o in entry.origins))
 
 
-def update_baseline(path, old_dataset, data_file):
+def new_shape(path, dataset, source, before):
+    """A page's shape in an update: its codes from the new dataset, and its tables counted by
+    scraping it again only when it had several (one table lost alone loses every code)."""
+    text = pipeline.read_text(path)
+    if before is not None and before.tables and before.tables > 1:
+        return shape_of(pipeline.display_path(path), text)
+    codes = dataset_codes(dataset, source.id) if source else frozenset()
+    return Shape(codes, None if codes else 0, len(text.encode("utf-8")))
+
+
+def update_baseline(path, committed, reason, old_dataset, data_file):
     """What `update` compares a page with: its last commit, else the working tree's dataset."""
-    text, reason = committed_text(path)
-    if text is not None:
-        return Baseline(shape_of(pipeline.display_path(path), text), reason)
+    if committed is not None:
+        return Baseline(shape_of(pipeline.display_path(path), as_text(committed)), reason)
     source = source_of(old_dataset, path)
     if source is None:
         return Baseline(None, f"nothing: a new page ({reason}, and {pipeline.display_path(data_file)} lists "
@@ -203,11 +217,17 @@ def check_update(pages, old_dataset, data_file, new_dataset, max_share=DEFAULT_M
     """Compare every page of an update (and every page it no longer has) with its baseline."""
     checks = []
     for path in map(Path, pages):
-        baseline = update_baseline(path, old_dataset, data_file)
+        name = pipeline.display_path(path)
         source = source_of(new_dataset, path)
-        after = shape_of(pipeline.display_path(path), pipeline.read_text(path))
-        checks.append(Check(pipeline.display_path(path), names_of(path, source and source.id),
-                            baseline.against, baseline.shape, after, losses(baseline.shape, after, max_share)))
+        names = names_of(path, source and source.id)
+        committed, reason = committed_bytes(path)
+        if committed == path.read_bytes():  # most pages of an update: nothing to scrape again
+            checks.append(Check(name, names, reason, None, None, (), unchanged=True))
+            continue
+        baseline = update_baseline(path, committed, reason, old_dataset, data_file)
+        after = new_shape(path, new_dataset, source, baseline.shape)
+        checks.append(Check(name, names, baseline.against, baseline.shape, after,
+                            losses(baseline.shape, after, max_share)))
     present = {Path(p).resolve() for p in pages}
     for source in old_dataset.sources:
         if source_path(source) not in present:

@@ -78,7 +78,7 @@ def test_truncated_seed_stops_the_update_and_writes_nothing(checkout):
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert (f"{SEED} (against the last commit, HEAD:{SEED}): 77 codes, 1 table, 13,934 bytes -> "
-            f"15 codes, 1 table, 3,218 bytes: lost 62 of 77 codes (80.5%, more than 10%); shrank from "
+            f"15 codes, 3,218 bytes: lost 62 of 77 codes (80.5%, more than 10%); shrank from "
             f"13,934 to 3,218 bytes (77% smaller, more than half)") in done.stderr
     assert "--accept-removals image-recognition.zh.txt" in done.stderr
     assert snapshot(checkout) == before
@@ -109,14 +109,19 @@ def test_outside_a_git_checkout_the_working_tree_dataset_is_the_baseline(layout)
     assert done.returncode == 2
     assert (f"{SEED} (against the working tree, the codes source/errors.json lists from it, since git has no "
             f"committed version (fatal: not a git repository") in done.stderr
-    assert "its size and tables are unknown): 77 codes -> 15 codes, 1 table, 3,218 bytes: lost 62 of 77" in done.stderr
+    assert "its size and tables are unknown): 77 codes -> 15 codes, 3,218 bytes: lost 62 of 77" in done.stderr
 
 
 def test_an_unchanged_seed_updates_and_says_what_it_compared_against(checkout):
     done = run_update(checkout)
     assert done.returncode == 0, done.stderr
+    assert f"{SEED} (against the last commit, HEAD:{SEED}): unchanged\n" in done.stdout
+    (checkout / SEED).write_text((checkout / SEED).read_text(encoding="utf-8").replace("Token异常", "Token错误"),
+                                 encoding="utf-8")
+    done = run_update(checkout)
+    assert done.returncode == 0, done.stderr
     assert (f"{SEED} (against the last commit, HEAD:{SEED}): 77 codes, 1 table, 13,934 bytes -> 77 codes, "
-            f"1 table, 13,934 bytes: nothing lost beyond the limits") in done.stdout
+            f"13,934 bytes: nothing lost beyond the limits") in done.stdout
 
 
 # ---------------------------------------------------------------- the guard's rules
@@ -179,7 +184,7 @@ def test_a_page_the_last_commit_lacks_is_compared_with_the_dataset(repo):
         run(tmp, upstream, data)
     assert ("other.zh.txt (against the working tree, the codes " in str(refused.value)
             and "since git has no committed version (fatal: path 'upstream/other.zh.txt' exists on disk, but not "
-                "in 'HEAD'); its size and tables are unknown): 3 codes -> 2 codes, 1 table" in str(refused.value))
+                "in 'HEAD'); its size and tables are unknown): 3 codes -> 2 codes, " in str(refused.value))
     assert "demo.zh.txt" not in str(refused.value)  # compared with its commit, and unchanged
 
 

@@ -256,10 +256,12 @@ def _read(response, url, settings):
 
 
 def decode(download):
-    """The body as text in its declared charset (UTF-8 when none), or None and why not."""
+    """The body as text in its declared charset (UTF-8 when none), newlines as the scraper
+    reads a saved copy, or None and why not."""
     charset = _parameter(download.headers.get("content-type", ""), "charset") or "utf-8"
     try:
-        return download.body.decode("utf-8-sig" if charset.lower() in ("utf-8", "utf8") else charset), None
+        text = download.body.decode("utf-8-sig" if charset.lower() in ("utf-8", "utf8") else charset)
+        return guard.universal_newlines(text), None
     except LookupError:
         return None, f"unknown charset {charset!r}"
     except UnicodeDecodeError as error:
@@ -287,8 +289,9 @@ def login_marker(text, download):
     return next((name for name, pattern in LOGIN_MARKERS if pattern.search(text)), None)
 
 
-def judge(record, saved, download, settings, retrieved):
-    """Decide what one page's download means for its saved copy (pure: nothing is written)."""
+def judge(page, record, saved, download, settings, retrieved):
+    """Decide what a download means for the saved copy of a page (its path, for messages);
+    pure: nothing is written."""
     file = record["file"]
     if download.problem:  # refused: the server answered, but not with a whole page
         answered = download.truncated or download.status is not None
@@ -307,14 +310,13 @@ def judge(record, saved, download, settings, retrieved):
     marker = login_marker(text, download)
     if marker:
         return Result(file, "refused", f"looks like a sign-in page ({marker})")
-    name = pipeline.display_path(Path(record["file"]))
-    after = guard.shape_of(name, text)
-    before = guard.shape_of(name, saved) if saved is not None else None
+    if text == saved:
+        return Result(file, "unchanged", "same content", record=with_validators(record, download))
+    after = guard.shape_of(page, text)
+    before = guard.shape_of(page, saved) if saved is not None else None
     if after.unreadable:
         had = f"; the saved copy has {guard.describe(before)}" if before else ""
         return Result(file, "refused", f"not an error-code page, an error or sign-in page? ({after.unreadable}){had}")
-    if text == saved:
-        return Result(file, "unchanged", "same content", record=with_validators(record, download))
     lost = guard.losses(before, after, settings.max_removed_share)
     accepted = bool({file, record.get("id")} & settings.accept_removals)
     if lost and not accepted:
@@ -341,10 +343,11 @@ def read_saved(path):
 
 def fetch_page(client, folder, record, settings, sleep=time.sleep):
     """Download one page (conditionally when a copy is saved) and judge the answer."""
-    saved = read_saved(Path(folder) / record["file"])
+    target = Path(folder) / record["file"]
+    saved = read_saved(target)
     headers = conditional_headers(record) if saved is not None else {}
     answer = download(client, record["url"], headers, settings, sleep)
-    return judge(record, saved, answer, settings, lifecycle.today())
+    return judge(pipeline.display_path(target), record, saved, answer, settings, lifecycle.today())
 
 
 def fetch_pages(folder=pipeline.UPSTREAM_DIR, settings=Settings(), only=(), report=None, client=None,

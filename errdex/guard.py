@@ -137,7 +137,12 @@ def committed_bytes(path):
 
 def as_text(data):
     """Bytes of a page as the scraper reads its file: UTF-8 (a BOM dropped), newlines made \\n."""
-    return data.decode("utf-8-sig", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    return universal_newlines(data.decode("utf-8-sig", "replace"))
+
+
+def universal_newlines(text):
+    """Text with \\r\\n and \\r made \\n, as Python's text files read it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def dataset_codes(dataset, source_id):

@@ -110,6 +110,7 @@ ROUTES = {
     "/pdf": lambda h: serve(h, 200, [("Content-Type", "application/pdf")], b"%PDF-1.7 ..."),
     "/cut": cut_short,
     "/half": lambda h: serve(h, 200, [("Content-Type", TEXT)], HALF),
+    "/crlf": lambda h: serve(h, 200, [("Content-Type", TEXT)], SAVED.replace("\n", "\r\n")),
     "/gbk": lambda h: serve(h, 200, [("Content-Type", "text/plain; charset=gbk")], NEWER.encode("gbk")),
     "/big": lambda h: serve(h, 200, [("Content-Type", TEXT)], SAVED * 3),
 }
@@ -216,6 +217,11 @@ def test_the_same_content_is_unchanged_but_its_new_etag_is_kept(tmp_path, server
     assert provenance(folder)[0]["etag"] == '"v1"' and provenance(folder)[0]["retrieved"] == "2026-11-27"
 
 
+def test_the_same_page_with_other_newlines_is_unchanged(tmp_path, server):
+    result, folder, saved = fetch_one(tmp_path, server, "/crlf")
+    assert str(result) == "unchanged crlf.zh.txt: same content"
+
+
 def test_404_fails_and_keeps_the_copy(tmp_path, server):
     result, folder, saved = fetch_one(tmp_path, server, "/missing")
     assert str(result) == "failed    missing.zh.txt: HTTP 404 Not Found"
@@ -283,6 +289,7 @@ def test_error_page_served_as_200_is_refused(tmp_path, server):
     result, folder, saved = fetch_one(tmp_path, server, "/soft-404")
     assert result.outcome == "refused"
     assert result.why.startswith("not an error-code page, an error or sign-in page? (")
+    assert f"{tmp_path}/upstream/soft-404.zh.txt: no table found" in result.why
     assert result.why.endswith("; the saved copy has 77 codes, 1 table, 13,934 bytes")
     assert saved.read_text(encoding="utf-8") == SAVED
 

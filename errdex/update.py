@@ -38,7 +38,11 @@ class UpdateReport:
     written: tuple = ()
 
     def __str__(self):
-        lines = ["== removal check (each page against its baseline) ==", *(f"  {c}" for c in self.checks)]
+        lines = ["== removal check (each page against its baseline) ==",
+                 *(f"  {c}" for c in self.checks if not c.unchanged)]
+        same = sum(1 for c in self.checks if c.unchanged)
+        if same:
+            lines.append(f"  {same} page(s) byte for byte as in the last commit (HEAD): nothing lost")
         lines += ["", "== upstream changes ==", self.diff_text]
         if self.retired:
             lines += ["", "== retired (pages kept, marked as retired) ==", *(f"  {c}" for c in self.retired)]

@@ -87,9 +87,6 @@ def losses(before, after, max_share=DEFAULT_MAX_REMOVED_SHARE):
     """Say what a page lost beyond the limits, comparing what is known of both shapes."""
     if before is None:
         return ()
-    if after is None:
-        count = len(before.codes) if before.codes is not None else "all its"
-        return (f"the page is gone (it had {count} codes)",)
     found = []
     if before.codes and after.codes is not None:
         lost = len(before.codes - after.codes)
@@ -198,7 +195,7 @@ def names_of(path, source_id=None):
     return frozenset(names)
 
 
-def enforce(checks, accepted, what="update"):
+def enforce(checks, accepted):
     """Return the checks marked accepted where named; raise RemovalRefused naming every page
     that lost too much and was not accepted."""
     known = set().union(*(c.names for c in checks)) if checks else set()
@@ -212,9 +209,10 @@ def enforce(checks, accepted, what="update"):
         lines = "\n  ".join(str(c) for c in refused)
         names = " ".join(f"--accept-removals {Path(c.page).name}" for c in refused)
         raise RemovalRefused(
-            f"{len(refused)} page(s) lost more than the removal guard allows; the {what} wrote "
-            f"nothing:\n  {lines}\nA partial download or an error page? Fetch the page again. "
-            f"If upstream really dropped these codes, run again with {names}")
+            f"{len(refused)} page(s) lost more than the removal guard allows; the update wrote "
+            f"nothing:\n  {lines}\nA partial download or an error page? Restore the page (git checkout "
+            f"-- PATH) or fetch it again (build.py fetch). If upstream really dropped these codes, run "
+            f"again with {names}")
     return checks
 
 
@@ -234,10 +232,13 @@ def check_update(pages, old_dataset, data_file, new_dataset, max_share=DEFAULT_M
         checks.append(Check(name, names, baseline.against, baseline.shape, after,
                             losses(baseline.shape, after, max_share)))
     present = {Path(p).resolve() for p in pages}
+    remaining = {code.code for code in new_dataset.codes}
     for source in old_dataset.sources:
         if source_path(source) not in present:
             before = Shape(dataset_codes(old_dataset, source.id))
+            after = Shape(before.codes & remaining)  # a page renamed or merged keeps its codes
             checks.append(Check(source.file, names_of(source_path(source), source.id),
-                                f"the working tree, {pipeline.display_path(data_file)}", before, None,
-                                losses(before, None, max_share)))
+                                f"the codes {pipeline.display_path(data_file)} lists from it: the page is gone, "
+                                f"its codes are looked for on every page", before, after,
+                                losses(before, after, max_share)))
     return tuple(checks)

@@ -136,7 +136,6 @@ def test_losses_name_each_rule_broken():
         "lost 1 of 2 error-code tables")
     assert guard.losses(before, guard.Shape(frozenset(), 1, 1000), max_share=1.0) == (
         "lost 1 of 2 error-code tables",)
-    assert guard.losses(before, None) == ("the page is gone (it had 20 codes)",)
     assert guard.losses(None, guard.Shape(frozenset())) == ()  # a new page loses nothing
 
 
@@ -167,11 +166,19 @@ def run(tmp, upstream, data, **options):
 def test_a_page_removed_from_upstream_stops_the_update(repo):
     tmp, upstream, data = repo
     (upstream / "other.zh.txt").unlink()
-    with pytest.raises(guard.RemovalRefused, match=r"other.zh.txt \(against the working tree, .*errors.json\): "
-                                                    r"3 codes -> nothing: the page is gone \(it had 3 codes\)"):
+    with pytest.raises(guard.RemovalRefused, match=r"other.zh.txt \(against the codes .*errors.json lists from it: "
+                                                    r"the page is gone, its codes are looked for on every page\): "
+                                                    r"3 codes -> 0 codes: lost 3 of 3 codes"):
         run(tmp, upstream, data)
     report = run(tmp, upstream, data, accept_removals=["other.zh"])  # its source id names it too
     assert report.retired == ["OTHER.0001", "OTHER.0002", "OTHER.0003"]
+
+
+def test_a_page_renamed_keeps_its_codes_and_passes(repo):
+    tmp, upstream, data = repo
+    (upstream / "other.zh.txt").rename(upstream / "other-renamed.zh.txt")
+    report = run(tmp, upstream, data)
+    assert report.retired == [] and any("3 codes -> 3 codes: nothing lost" in str(c) for c in report.checks)
 
 
 def test_a_page_the_last_commit_lacks_is_compared_with_the_dataset(repo):

@@ -21,6 +21,7 @@ import pytest
 from errdex import fetch, update
 from errdex.errors import DataError
 from tests.conftest import ROOT, SEED
+from tests.test_update import commit_all, copy_layout
 
 SAVED = SEED.read_text(encoding="utf-8")
 NEWER = SAVED.replace("请检查Token是否正确。", "请检查Token是否正确,然后重试。")
@@ -363,10 +364,8 @@ def test_records_that_fetch_cannot_use_are_refused(tmp_path, server):
 
 
 def test_cli_prints_a_line_per_page_and_exits_1_when_one_failed(tmp_path, server):
-    copy = tmp_path / "repo"
-    copy.mkdir()
-    shutil.copy2(ROOT / "build.py", copy / "build.py")
-    shutil.copytree(ROOT / "errdex", copy / "errdex", ignore=shutil.ignore_patterns("__pycache__"))
+    copy = copy_layout(tmp_path / "repo")
+    shutil.rmtree(copy / "source" / "upstream")
     folder_with(copy / "source", server, "/page", "/missing", etag=ETAG)
     done = subprocess.run([sys.executable, str(copy / "build.py"), "fetch", "--delay", "0", "--retries", "0"],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "NO_PROXY": "127.0.0.1"})
@@ -381,3 +380,30 @@ def test_the_repository_provenance_is_readable_by_fetch():
     chosen, skipped = fetch.select(raw["pages"], (), ())
     assert len(chosen) + len(skipped) == len(raw["pages"]) >= 1
     assert all(record["url"].startswith("https://") for record in chosen)
+
+
+def test_fetch_then_update_each_guard_its_own_step(tmp_path, server):
+    """`make update` runs fetch, then update: a page cut in half is refused by fetch; let
+    through by fetch, it still stops update (against the last commit) until accepted there."""
+    copy = copy_layout(tmp_path / "repo")
+    records = copy / "source" / "upstream" / "provenance.json"
+    raw = json.loads(records.read_text(encoding="utf-8"))
+    for record in raw["pages"]:
+        record["url"] = url(server, "/half") if record["file"] == SEED.name else None
+    records.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    commit_all(copy)
+
+    def build(*args):
+        return subprocess.run([sys.executable, str(copy / "build.py"), *args], capture_output=True, text=True,
+                              timeout=300)
+
+    fetched = build("fetch", "--delay", "0")
+    assert fetched.returncode == 1 and fetched.stdout.startswith(f"refused   {SEED.name}: the removal guard")
+    accept = ("--accept-removals", SEED.name)
+    assert build("fetch", "--delay", "0", *accept).returncode == 0
+    assert (copy / "source" / "upstream" / SEED.name).read_text(encoding="utf-8") == HALF
+    updated = build("update")
+    assert updated.returncode == 2 and "lost 41 of 77 codes" in updated.stderr
+    updated = build("update", *accept)
+    assert updated.returncode == 0, updated.stderr
+    assert "retired (pages kept, marked as retired)" in updated.stdout

@@ -36,10 +36,8 @@ def git(folder, *args):
                    check=True, capture_output=True)
 
 
-@pytest.fixture
-def layout(tmp_path):
-    """A copy of the repository's layout that build.py runs in (ROOT is its folder)."""
-    copy = tmp_path / "repo"
+def copy_layout(copy):
+    """Copy the repository's layout that build.py runs in (its ROOT is then the copy)."""
     copy.mkdir()
     shutil.copy2(ROOT / "build.py", copy / "build.py")
     for folder in ("errdex", "templates", "source"):
@@ -47,13 +45,22 @@ def layout(tmp_path):
     return copy
 
 
+def commit_all(folder):
+    """Make a folder a git checkout with everything committed."""
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "seed")
+    return folder
+
+
+@pytest.fixture
+def layout(tmp_path):
+    return copy_layout(tmp_path / "repo")
+
+
 @pytest.fixture
 def checkout(layout):
-    """The copy as a git checkout with everything committed."""
-    git(layout, "init", "-q")
-    git(layout, "add", "-A")
-    git(layout, "commit", "-q", "-m", "seed")
-    return layout
+    return commit_all(layout)
 
 
 def run_update(folder, *options):

@@ -56,14 +56,14 @@ def parse_args(argv):
                                               "source/upstream/provenance.json, keeping only whole pages")
     fetch.add_argument("pages", nargs="*", help="file names or ids of the pages to fetch (default: all with a url)")
     fetch.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
-    fetch.add_argument("--delay", type=float, default=FETCH.delay, metavar="SECONDS",
+    fetch.add_argument("--delay", type=at_least(0, float), default=FETCH.delay, metavar="SECONDS",
                        help=f"pause between two requests (default {FETCH.delay:g})")
-    fetch.add_argument("--timeout", type=float, default=FETCH.timeout, metavar="SECONDS",
+    fetch.add_argument("--timeout", type=at_least(0.001, float), default=FETCH.timeout, metavar="SECONDS",
                        help=f"give up a request without an answer for this long (default {FETCH.timeout:g})")
-    fetch.add_argument("--retries", type=int, default=FETCH.retries, metavar="N",
+    fetch.add_argument("--retries", type=at_least(0, int), default=FETCH.retries, metavar="N",
                        help=f"tries after the first on timeouts, connection errors, 408/429/5xx "
                             f"(default {FETCH.retries})")
-    fetch.add_argument("--max-bytes", type=int, default=FETCH.max_bytes, metavar="N",
+    fetch.add_argument("--max-bytes", type=at_least(1, int), default=FETCH.max_bytes, metavar="N",
                        help=f"refuse a larger page (default {FETCH.max_bytes})")
     add_guard_options(fetch)
     return parser.parse_args(argv)
@@ -78,6 +78,19 @@ def share(text):
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"expected a share between 0 and 1 (0% and 100%), got {text!r}")
     return value
+
+
+def at_least(low, kind):
+    """An argparse type: a number of this kind, no smaller than low."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not value >= low:  # NaN too
+            raise argparse.ArgumentTypeError(f"expected at least {low}, got {text!r}")
+        return value
+    return parse
 
 
 def add_guard_options(command):

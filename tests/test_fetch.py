@@ -375,6 +375,14 @@ def test_cli_prints_a_line_per_page_and_exits_1_when_one_failed(tmp_path, server
         "fetched 2 page(s): 1 unchanged, 0 updated, 0 refused, 1 failed; wrote nothing (nothing changed)"]
 
 
+@pytest.mark.parametrize("option", ["--delay=-1", "--retries=-1", "--max-bytes=0", "--timeout=0",
+                                    "--max-removed-share=120%", "--max-removed-share=lots"])
+def test_cli_refuses_options_out_of_range(option):
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "fetch", "--dry-run", option],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "error: argument" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_the_repository_provenance_is_readable_by_fetch():
     path, raw = fetch.load_records(ROOT / "source" / "upstream")
     chosen, skipped = fetch.select(raw["pages"], (), ())
@@ -395,7 +403,7 @@ def test_fetch_then_update_each_guard_its_own_step(tmp_path, server):
 
     def build(*args):
         return subprocess.run([sys.executable, str(copy / "build.py"), *args], capture_output=True, text=True,
-                              timeout=300)
+                              timeout=300, env={**os.environ, "NO_PROXY": "127.0.0.1"})
 
     fetched = build("fetch", "--delay", "0")
     assert fetched.returncode == 1 and fetched.stdout.startswith(f"refused   {SEED.name}: the removal guard")

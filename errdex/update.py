@@ -93,12 +93,16 @@ def update_repository(data_file=pipeline.DATA_FILE, upstream_dir=pipeline.UPSTRE
 
 def staged_catalogs(dataset, retired, locale_dir):
     """Update a copy of the catalogs; return their coverage and {path: bytes} to write."""
-    with tempfile.TemporaryDirectory(prefix="errdex-catalogs-") as staging:
-        copy = Path(staging) / "locale"
-        if locale_dir.exists():
-            shutil.copytree(locale_dir, copy)
-        coverage = update_all(dataset, locale_dir=copy, retired=retired)
-        files = {locale_dir / p.relative_to(copy): p.read_bytes() for p in sorted(copy.rglob("*")) if p.is_file()}
+    try:
+        with tempfile.TemporaryDirectory(prefix="errdex-catalogs-") as staging:
+            copy = Path(staging) / "locale"
+            if locale_dir.exists():
+                shutil.copytree(locale_dir, copy)
+            coverage = update_all(dataset, locale_dir=copy, retired=retired)
+            files = {locale_dir / p.relative_to(copy): p.read_bytes() for p in sorted(copy.rglob("*")) if p.is_file()}
+    except OSError as error:
+        raise BuildError(f"cannot update the catalogs in a temporary folder ({error.strerror or error}); "
+                         f"nothing was changed") from None
     return coverage, files
 
 
@@ -114,6 +118,8 @@ def write_all(files):
     hard link to each old file so that a failed rename puts back the ones already replaced.
     (A kill -9 between two renames can still leave some replaced: each file is whole.)
     """
+    for path in files:
+        _sweep(Path(path))
     changed = {Path(path): _encoded(content) for path, content in files.items()
                if not _holds(Path(path), _encoded(content))}
     staged, replaced, path = [], [], None
@@ -152,6 +158,31 @@ def _holds(path, data):
 def _sibling(path, purpose):
     """A fresh hidden name beside path (a dead run's leftovers never collide with it)."""
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.{purpose}")
+
+
+def _sweep(path):
+    """Remove what a run killed with kill -9 left beside path: its staged and backup files."""
+    for purpose in ("tmp", "old"):
+        for leftover in path.parent.glob(f".{glob_escape(path.name)}.*-*.{purpose}"):
+            pid = leftover.name[len(path.name) + 2:].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                leftover.unlink(missing_ok=True)
+
+
+def glob_escape(name):
+    """A file name with glob's special characters taken literally."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _alive(pid):
+    """True when a process with this id runs (a staging file of a live run is left alone)."""
+    try:
+        os.kill(pid, 0)  # signal 0: nothing is sent, the process is only looked up
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        pass
+    return True
 
 
 def _stage(path, data):

@@ -272,3 +272,17 @@ def test_update_writes_dataset_retired_and_catalogs_together(repo):
     assert "检查请求头部。" in (tmp / "locale" / "en" / "LC_MESSAGES" / "content.po").read_text(encoding="utf-8")
     again = run(tmp, upstream, data)
     assert again.written == () and "(none: nothing changed)" in str(again)
+
+
+def test_leftovers_of_a_killed_run_are_swept_and_a_live_runs_kept(tmp_path):
+    target = tmp_path / "errors.json"
+    target.write_text("old", encoding="utf-8")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = [tmp_path / f".errors.json.{gone.stdout.strip()}-0badf00d.{kind}" for kind in ("tmp", "old")]
+    live = tmp_path / f".errors.json.{os.getpid()}-0000beef.tmp"
+    other = tmp_path / ".errors.json.x1y2z3.tmp"  # another writer's name scheme: not ours to remove
+    for path in [*dead, live, other]:
+        path.write_text("half", encoding="utf-8")
+    write_all({target: "new"})
+    assert target.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name, "errors.json"])

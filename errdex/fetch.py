@@ -142,6 +142,9 @@ def check_record(path, index, record):
     for key in ("etag", "last_modified", "id"):
         if not isinstance(record.get(key), (str, type(None))):
             raise DataError(f"{where}.{key}: expected a string or null, got {record[key]!r}")
+    for key in ("etag", "last_modified"):  # sent back as request headers: one line of ASCII
+        if record.get(key) and not re.fullmatch(r"[\x20-\x7e]+", record[key]):
+            raise DataError(f"{where}.{key}: expected one line of printable ASCII, got {record[key]!r}")
 
 
 def select(records, only, accepted):

@@ -61,7 +61,7 @@ def serve(handler, status=200, headers=(), body=b""):
 
 def conditional(handler):
     """The current page, or 304 when the client already has it."""
-    if handler.headers.get("If-None-Match") == ETAG:
+    if handler.headers.get("If-None-Match") == ETAG or handler.headers.get("If-Modified-Since") == MODIFIED:
         return serve(handler, 304, [("ETag", ETAG)])
     serve(handler, 200, [("Content-Type", TEXT), ("ETag", ETAG), ("Last-Modified", MODIFIED)], NEWER)
 
@@ -202,6 +202,26 @@ def test_304_when_the_record_has_the_etag_leaves_everything_as_it_was(tmp_path, 
     assert server.requests[0][1]["If-Modified-Since"] == MODIFIED
     assert saved.read_text(encoding="utf-8") == SAVED
     assert provenance(folder)[0]["retrieved"] == "2026-11-27"
+
+
+def test_304_on_last_modified_alone_takes_the_etag_the_server_now_sends(tmp_path, server):
+    server.requests.clear()
+    result, folder, saved = fetch_one(tmp_path, server, "/page", last_modified=MODIFIED)
+    assert str(result) == "unchanged page.zh.txt: 304 Not Modified" and "If-None-Match" not in server.requests[0][1]
+    assert (provenance(folder)[0]["etag"], provenance(folder)[0]["last_modified"]) == (ETAG, MODIFIED)
+
+
+def test_a_refused_connection_is_retried_then_fails(tmp_path, server):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    waits = []
+    folder = folder_with(tmp_path, server, "/page", url=f"http://127.0.0.1:{port}/page")
+    settings = fetch.Settings(**{**FAST.__dict__, "retries": 2, "backoff": 0.5})
+    (result,) = fetch.fetch_pages(folder, settings=settings, sleep=waits.append).results
+    assert result.outcome == "failed" and result.why.startswith("ConnectError: ")
+    assert waits == [0.5, 1.0]  # exponential backoff, bounded by the retries
 
 
 def test_no_conditional_request_without_a_saved_copy(tmp_path, server):

@@ -9,7 +9,6 @@ than a share of its codes (default 10%), shrank by more than half (bytes) or los
 table, unless the maintainer accepts its removals by name.
 """
 
-import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -118,6 +117,7 @@ def describe(shape):
 
 def committed_bytes(path):
     """The page's bytes at HEAD and a phrase naming them, or None and the reason there are none."""
+    import subprocess  # only an update asks git; build.py loads this module for every command
     path = Path(path)
     command = ["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"]
     try:

@@ -303,18 +303,32 @@ def judge(page, record, saved, download, settings, retrieved):
         return Result(file, "unchanged", "304 Not Modified", record=with_validators(record, download))
     if download.status != 200:
         return Result(file, "failed", f"HTTP {download.status} {download.reason}".rstrip())
+    text, problem = page_text(download)
+    if text is None:
+        return Result(file, "refused", problem)
+    if text == saved:
+        return Result(file, "unchanged", "same content", record=with_validators(record, download))
+    return judge_content(page, record, saved, text, download, settings, retrieved)
+
+
+def page_text(download):
+    """A 200's body as page text, or None and why it is no page (type, charset, a sign-in page)."""
     kind = media_type(download)
     if kind not in PAGE_TYPES:
-        return Result(file, "refused", f"content type {kind or '(none)'!r} is not a page (expected one of "
+        return None, (f"content type {kind or '(none)'!r} is not a page (expected one of "
                       f"{', '.join(sorted(PAGE_TYPES))})")
     text, problem = decode(download)
     if text is None:
-        return Result(file, "refused", problem)
+        return None, problem
     marker = login_marker(text, download)
     if marker:
-        return Result(file, "refused", f"looks like a sign-in page ({marker})")
-    if text == saved:
-        return Result(file, "unchanged", "same content", record=with_validators(record, download))
+        return None, f"looks like a sign-in page ({marker})"
+    return text, None
+
+
+def judge_content(page, record, saved, text, download, settings, retrieved):
+    """Update the copy with a new text that scrapes and keeps what the saved copy had."""
+    file = record["file"]
     after = guard.shape_of(page, text)
     before = guard.shape_of(page, saved) if saved is not None else None
     if after.unreadable:

@@ -265,10 +265,10 @@ def decode(download):
     try:
         text = download.body.decode("utf-8-sig" if charset.lower() in ("utf-8", "utf8") else charset)
         return guard.universal_newlines(text), None
-    except LookupError:
-        return None, f"unknown charset {charset!r}"
     except UnicodeDecodeError as error:
         return None, f"not {charset} text ({error.reason} at byte {error.start})"
+    except (LookupError, ValueError) as error:  # an unknown or non-text codec ('rot13', 'punycode')
+        return None, f"cannot read it as charset {charset!r} ({error})"
 
 
 def _parameter(content_type, name):

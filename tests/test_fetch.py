@@ -17,6 +17,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from errdex import fetch, update
 from errdex.errors import DataError
@@ -438,3 +440,22 @@ def test_fetch_then_update_each_guard_its_own_step(tmp_path, server):
     updated = build("update", *accept)
     assert updated.returncode == 0, updated.stderr
     assert "retired (pages kept, marked as retired)" in updated.stdout
+
+
+CONTENT_TYPES = st.one_of(st.sampled_from(["text/html", "text/plain", "text/x-rst", "application/json", ""]),
+                          st.text(max_size=40))
+CHARSETS = st.one_of(st.sampled_from(["", "utf-8", "gbk", "utf-16", "punycode", "rot13", "idna", "x-nope"]),
+                     st.text(max_size=12))
+BODIES = st.one_of(st.binary(max_size=400), st.sampled_from([SAVED, HALF, LOGIN, NOT_FOUND_PAGE]).map(str.encode))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(status=st.sampled_from([200, 200, 200, 304, 404, 500]), kind=CONTENT_TYPES, charset=CHARSETS, body=BODIES,
+       saved=st.sampled_from([SAVED, None]))
+def test_any_answer_is_judged_never_raised(status, kind, charset, body, saved):
+    headers = {"content-type": f"{kind}; charset={charset}" if charset else kind}
+    answer = fetch.Download("http://127.0.0.1/x", status=status, reason="", headers=headers, body=body)
+    record = {"file": "x.zh.txt", "id": "x.zh", "url": answer.url}
+    result = fetch.judge("x.zh.txt", record, saved, answer, FAST, "2026-12-01")
+    assert result.outcome in ("unchanged", "updated", "refused", "failed") and result.why
+    assert (result.text is not None) == (result.outcome == "updated")

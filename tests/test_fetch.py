@@ -352,6 +352,17 @@ def test_one_run_writes_the_good_pages_and_the_provenance_once(tmp_path, server,
     assert not report.ok and str(report).startswith("fetched 3 page(s): 0 unchanged, 1 updated, 1 refused, 1 failed")
 
 
+def test_records_without_a_url_are_counted_not_fetched_and_a_page_can_be_named(tmp_path, server):
+    folder = folder_with(tmp_path, server, "/page", "/missing")
+    raw = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    raw["pages"][1]["url"] = None
+    (folder / "provenance.json").write_text(json.dumps(raw), encoding="utf-8")
+    report = fetch.fetch_pages(folder, settings=FAST)
+    assert [r.file for r in report.results] == ["page.zh.txt"] and report.skipped == ("missing.zh.txt",)
+    assert "; 1 without a public URL, not fetched; wrote " in str(report)
+    assert fetch.fetch_pages(folder, settings=FAST, only=("missing.zh",)).results == ()  # named, but no url
+
+
 def test_dry_run_writes_nothing(tmp_path, server):
     folder = folder_with(tmp_path, server, "/page")
     before = {p.name: p.read_bytes() for p in folder.iterdir()}

@@ -68,16 +68,7 @@ def update_repository(data_file=pipeline.DATA_FILE, upstream_dir=pipeline.UPSTRE
     new = result.dataset
     checks = guard.enforce(guard.check_update(pages, old, data_file, new, max_removed_share), accept_removals)
     diff = diff_datasets(old, new)
-    retired = {r.code.code: r for r in lifecycle.load_retired(retired_file)}
-    current = {c.code for c in new.codes}
-    returned = sorted(code for code in retired if code in current)
-    for code in returned:
-        del retired[code]
-    old_codes = {c.code: c for c in old.codes}
-    date = lifecycle.today()
-    for code in diff.removed:
-        retired[code] = lifecycle.Retired(old_codes[code], date)
-    records = tuple(retired.values())
+    records, returned = retirements(old, new, diff, lifecycle.load_retired(retired_file), lifecycle.today())
     coverage, catalogs = staged_catalogs(new, records, Path(locale_dir or LOCALE_DIR))
     # The dataset goes last: an update killed between two renames leaves the old dataset, and
     # running it again finishes the job (codes retired already are retired again, unchanged).
@@ -89,6 +80,20 @@ def update_repository(data_file=pipeline.DATA_FILE, upstream_dir=pipeline.UPSTRE
         lines += [f"    to translate: {text!r}" for text in result.pending]
     return UpdateReport(format_diff(diff), list(diff.removed), returned, lines, checks,
                         tuple(pipeline.display_path(path) for path in written))
+
+
+def retirements(old, new, diff, retired, date):
+    """The retired records after an update (dropped codes added, codes listed again taken
+    out), and the codes upstream lists again."""
+    records = {r.code.code: r for r in retired}
+    current = {c.code for c in new.codes}
+    returned = sorted(code for code in records if code in current)
+    for code in returned:
+        del records[code]
+    old_codes = {c.code: c for c in old.codes}
+    for code in diff.removed:
+        records[code] = lifecycle.Retired(old_codes[code], date)
+    return tuple(records.values()), returned
 
 
 def staged_catalogs(dataset, retired, locale_dir):

@@ -16,9 +16,9 @@ import re
 from .errors import DataError
 
 _SINGLE = r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*"
-# Checked with fullmatch: '$' would also match before a trailing newline.
-CODE_RE = re.compile(rf"{_SINGLE}(?:~{_SINGLE})?")
-SINGLE_CODE_RE = re.compile(_SINGLE)
+# Anchored with \A and \Z ('$' would also match before a trailing newline), so that
+# CODE_RE.match and CODE_RE.fullmatch agree.
+CODE_RE = re.compile(rf"\A{_SINGLE}(?:~{_SINGLE})?\Z")
 RANGE_SEPARATOR = "~"
 # {lang}/codes/{CODE}/index.html and api/v1/codes/{CODE}.json stay far below the 255-byte
 # limit of a file name and of eCryptfs-style encrypted names (143 bytes).

@@ -48,6 +48,8 @@ class Source:
     intro: tuple = ()
     example_response: dict | None = None
     remarks: tuple = ()
+    url: str | None = None
+    service_name: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ class Entry:
     origins: tuple = ()
     variants: tuple = ()
     extra: dict = field(default_factory=dict)
+    # Every status the row gives (400/404), and its raw cell when that is not a clean status.
+    http_statuses: tuple = ()
+    http_status_text: str | None = None
+    # The modules (模块, Module, Category) whose rows give this entry, in page order.
+    modules: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class Code:
     code: str
     prefix: str
     entries: tuple
+    # (first, last) of a code that upstream writes as a range (DIS.5000~DIS.5999).
+    range: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -128,11 +137,13 @@ def _source_to_json(source):
         "example_response": source.example_response,
         "remarks": [{"label": r.label, "http_status": r.http_status, "text": r.text, "row": r.row}
                     for r in source.remarks],
+        "url": source.url, "service_name": dict(source.service_name),
     }
 
 
 def _code_to_json(code):
-    return {"code": code.code, "prefix": code.prefix, "entries": [_entry_to_json(e) for e in code.entries]}
+    return {"code": code.code, "prefix": code.prefix, "entries": [_entry_to_json(e) for e in code.entries],
+            "range": {"first": code.range[0], "last": code.range[1]} if code.range else None}
 
 
 def _entry_to_json(entry):
@@ -143,6 +154,8 @@ def _entry_to_json(entry):
         "origins": [{"source": o.source, "row": o.row, "line": o.line} for o in entry.origins],
         "variants": [dict(v) for v in entry.variants],
         "extra": dict(entry.extra),
+        "http_statuses": list(entry.http_statuses), "http_status_text": entry.http_status_text,
+        "modules": list(entry.modules),
     }
 
 
@@ -253,7 +266,8 @@ def _read_source(reader, raw, where):
         retrieved=reader.field(raw, "retrieved", str, where, nullable=True),
         file=reader.field(raw, "file", str, where), form=reader.field(raw, "form", str, where),
         title=reader.field(raw, "title", str, where, nullable=True), intro=intro,
-        example_response=example, remarks=remarks)
+        example_response=example, remarks=remarks,
+        url=raw.get("url"), service_name=dict(raw.get("service_name") or {}))
 
 
 def _status(reader, obj, where):
@@ -276,7 +290,7 @@ def _read_code(reader, raw, where, source_ids):
         reader.fail(f"{where}.entries", f"{code} has no entries; a code needs at least one")
     return Code(code=code, prefix=prefix,
                 entries=tuple(_read_entry(reader, e, f"{where}.entries[{i}]", source_ids)
-                              for i, e in enumerate(entries)))
+                              for i, e in enumerate(entries)), range=_range(raw))
 
 
 def _read_entry(reader, raw, where, source_ids):
@@ -303,7 +317,41 @@ def _read_entry(reader, raw, where, source_ids):
         description=reader.texts(raw, "description", where),
         solution=reader.texts(raw, "solution", where),
         placeholders=tuple(placeholders), origins=tuple(origins),
-        variants=tuple(variants), extra=dict(extra))
+        variants=tuple(variants), extra=dict(extra), **_checked_status_fields(reader, raw, where))
+
+
+def _checked_status_fields(reader, raw, where):
+    """Read the fields added for several statuses and modules (absent in older files)."""
+    fields = _status_fields(raw)
+    if fields is None:
+        for name, kind in (("http_statuses", int), ("modules", str)):
+            for i, value in enumerate(reader.field(raw, name, list, where) if name in raw else ()):
+                reader.expect(value, kind, f"{where}.{name}[{i}]")
+        reader.field(raw, "http_status_text", str, where, nullable=True)
+        reader.fail(f"{where}.http_statuses", "expected statuses from 100 to 599")
+    return fields
+
+
+def _status_fields(raw):
+    """The fields added for several statuses and modules, or None if one is malformed.
+
+    A file older than these fields gives each entry its one status as its list."""
+    status = raw.get("http_status")
+    statuses = raw.get("http_statuses", [status] if type(status) is int else [])
+    text, modules = raw.get("http_status_text"), raw.get("modules", [])
+    if (type(statuses) is not list or type(modules) is not list or not (text is None or type(text) is str)
+            or not all(type(s) is int and 100 <= s <= 599 for s in statuses)
+            or not all(type(m) is str for m in modules)):
+        return None
+    return {"http_statuses": tuple(statuses), "http_status_text": text, "modules": tuple(modules)}
+
+
+def _range(raw):
+    """A code's (first, last) range, or None."""
+    value = raw.get("range")
+    if isinstance(value, dict) and isinstance(value.get("first"), str) and isinstance(value.get("last"), str):
+        return value["first"], value["last"]
+    return None
 
 
 def _quick_code(raw, source_ids):
@@ -345,12 +393,15 @@ def _quick_code(raw, source_ids):
                     or "line" not in origin or source_ids is not None and source not in source_ids):
                 return None
             quick_origins.append(Origin(source, row, line))
+        fields = _status_fields(entry)
+        if fields is None:
+            return None
         read.append(Entry(
             http_status=status, message=message,
             description=dict(sorted(description.items())), solution=dict(sorted(solution.items())),
             placeholders=tuple(placeholders), origins=tuple(quick_origins),
-            variants=tuple(variants), extra=dict(extra)))
-    return Code(code=code, prefix=prefix, entries=tuple(read))
+            variants=tuple(variants), extra=dict(extra), **fields))
+    return Code(code=code, prefix=prefix, entries=tuple(read), range=_range(raw))
 
 
 def _quick_texts(value):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from errdex import model, pipeline
 from errdex.codes import code_sort_key, placeholders_in, prefix_of
 from errdex.errors import DataError
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, SEED
 
 SCHEMA = json.loads((ROOT / "schema" / "errors.schema.json").read_text(encoding="utf-8"))
 
@@ -33,18 +33,21 @@ def test_scrape_check_command_passes_on_committed_json():
     done = subprocess.run([sys.executable, "build.py", "scrape", "--check"], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "up to date (77 codes)" in done.stdout
+    count = len(model.load(pipeline.DATA_FILE).codes)
+    assert f"up to date ({count} codes)" in done.stdout and count > 6000
 
 
 def test_seed_dataset_fields():
     dataset = model.load(pipeline.DATA_FILE)
-    codes = {c.code: c for c in dataset.codes}
-    assert len(codes) == 77
-    (entry,) = codes["AIP.0005"].entries
+    seed = {c.code: c for c in dataset.codes
+            if any(o.source == "image-recognition.zh" for e in c.entries for o in e.origins)}
+    assert len(seed) == 77
+    (entry,) = seed["AIP.0005"].entries
     assert entry.placeholders == ("%s",)
-    assert codes["AIP.0008"].entries[0].placeholders == ("%s", "%s")
-    assert codes["AIS.0014"].entries[0].description == {"zh": "输入数据JSON格式错误。"}
-    (source,) = dataset.sources
+    assert seed["AIP.0008"].entries[0].placeholders == ("%s", "%s")
+    assert seed["AIS.0014"].entries[0].description == {"zh": "输入数据JSON格式错误。"}
+    source = dataset.source("image-recognition.zh")
+    assert (source.service, source.service_name) == ("image-recognition", {"zh": "图像识别", "en": "Image Recognition"})
     assert source.remarks[0].label == "其他"
     assert source.example_response["http_status"] == 400
 
@@ -120,11 +123,11 @@ def test_failed_scrape_leaves_the_output_untouched(tmp_path):
     out = tmp_path / "errors.json"
     out.write_text("previous", encoding="utf-8")
     page = tmp_path / "broken.txt"
-    page.write_text("错误码\n状态码 | 错误码 | 描述 |\n|---|---|---|\n4x0 | A.1 | d |\n", encoding="utf-8")
+    page.write_text("错误码\n状态码 | 错误码 | 描述 |\n|---|---|---|\n400 | A.1 (old) | d |\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
-    assert "broken.txt:4 (row 1, cell '状态码'): HTTP status '4x0'" in done.stderr
+    assert "broken.txt:4 (row 1, cell '错误码'): 'A.1 (old)' is not an error code" in done.stderr
     assert "Traceback" not in done.stderr
     assert out.read_text(encoding="utf-8") == "previous"
     assert list(tmp_path.iterdir()) == [out, page] or sorted(tmp_path.iterdir()) == sorted([out, page])
@@ -143,13 +146,14 @@ def test_strict_turns_warnings_into_failure(tmp_path):
 
 
 def test_diff_lists_added_removed_and_changed(tmp_path):
-    seed = pipeline.upstream_pages()[0].read_text(encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
     changed = (seed.replace("400 | AIS.0002 |", "401 | AIS.0002 |")
                .replace("400 | AIS.0003 | Failed to complete", "400 | AIS.9999 | Failed to complete")
                .replace("输入数据JSON格式错误。", "输入数据的JSON格式错误。"))
     page = tmp_path / "image-recognition.zh.txt"
     page.write_text(changed, encoding="utf-8")
-    done = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--diff"],
+    others = [str(p) for p in pipeline.upstream_pages() if p != SEED]
+    done = subprocess.run([sys.executable, "build.py", "scrape", *others, str(page), "--diff"],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -249,3 +253,10 @@ def test_the_plain_order_test_leaves_the_rest_to_the_sort_key():
     assert not plain("AIS.9", "AIS.10")  # by value, not by text: the key decides
     assert not plain("AIS.0015", "AIS.0014") and not plain("AIS.0014", "AIT.0015")
     assert not plain("AIS.001a", "AIS.001b") and not plain("A-0014", "A_0015")
+
+
+def test_seed_fixture_is_the_seed_page_scraped():
+    """The site tests build tests/fixtures/seed-data.json: it must be what the seed gives."""
+    from tests.conftest import SEED_DATA
+    result = pipeline.scrape_pages([SEED])
+    assert SEED_DATA.read_text(encoding="utf-8") == result.text

@@ -200,11 +200,8 @@ def test_listify(text, expected):
     (["400 | A.1 (old) | m | d | s |"], r"'A.1 \(old\)' is not an error code"),
 ])
 def test_malformed_rows_name_file_line_row_and_cell(rows, message):
-    from errdex.dataset import _page_entries
-    from errdex.model import Source
     with pytest.raises(ScrapeError, match=message):
-        page = scrape("seed.txt", table(rows))
-        _page_entries(page, Source("s", "S", "zh", None, None, "seed.txt", "text"))
+        scrape("seed.txt", table(rows))
 
 
 def test_no_header_row_and_non_error_tables_are_refused():

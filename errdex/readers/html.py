@@ -73,11 +73,11 @@ def tables(path, soup):
 
 def _table(path, table, number):
     """Lay out one <table>; None when it has no header row to read columns from."""
-    trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    trs = list(_own_rows(table))
     if not trs:
         return None
     laid_out = grid.lay_out([(tr.sourceline, [_cell(path, td) for td in tr.find_all(["td", "th"], recursive=False)])
-                             for tr in trs])
+                             for tr, _ in trs])
     header_count = _header_rows(trs, laid_out)
     if not header_count:
         return None
@@ -88,12 +88,26 @@ def _table(path, table, number):
         headers=tuple(c.plain for c in laid_out[header_count - 1][1]), rows=tuple(laid_out[header_count:]))
 
 
+def _own_rows(table):
+    """The table's own <tr>s (not those of tables nested in its cells), each with whether
+    it is in <thead>; a walk with its own stack, each element visited once."""
+    stack = [(child, False) for child in reversed(list(table.children))]
+    while stack:
+        node, in_head = stack.pop()
+        if isinstance(node, NavigableString) or node.name == "table":
+            continue
+        if node.name == "tr":
+            yield node, in_head
+            continue
+        stack.extend((child, in_head or node.name == "thead") for child in reversed(list(node.children)))
+
+
 def _header_rows(trs, laid_out):
     """How many leading rows are the header: <thead> rows, a <th> row, or a row of known names."""
-    in_head = sum(1 for tr in trs if tr.find_parent("thead") is not None)
+    in_head = sum(1 for _, head in trs if head)
     if in_head:
         return in_head
-    if trs[0].find("th") is not None:
+    if trs[0][0].find("th", recursive=False) is not None:
         return 1
     names = [c.plain for c in laid_out[0][1]]
     return 1 if sum(grid.role_of(n) is not None for n in names) >= 2 else 0
@@ -107,14 +121,25 @@ def _cell(path, tag):
             grid.span_value(path, line, "colspan", tag.get("colspan", "1")))
 
 
+def _prose_tags(soup):
+    """The h2-h4, p and pre elements outside tables, pre and p, in document order."""
+    stack = list(reversed(list(soup.children)))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, NavigableString) or node.name == "table":
+            continue
+        if node.name in ("h2", "h3", "h4", "p", "pre"):
+            yield node
+            continue
+        stack.extend(reversed(list(node.children)))
+
+
 def _prose(soup):
     """Prose of an HTML page: its h1 as title, paragraphs outside tables as sections."""
     h1 = soup.find("h1")
     title = grid.clean_text(h1.get_text(" ")) if h1 else None
     sections, heading, paragraphs, example = [], None, [], None
-    for tag in soup.find_all(["h2", "h3", "h4", "p", "pre"]):
-        if tag.find_parent(["table", "pre"]) is not None or tag.find_parent("p") is not None:
-            continue
+    for tag in _prose_tags(soup):
         if tag.name == "pre" and "error_code" in tag.get_text():
             example = example_response(tag.get_text())
             continue

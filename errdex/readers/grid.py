@@ -309,6 +309,7 @@ def _table_rows(path, table, roles, first_number):
     rows, remarks, warnings, problems = [], [], [], []
     headers = [clean_text(h) for h in table.headers]
     width, code_index = len(headers), roles.index("code")
+    module = None
     for offset, (line, cells) in enumerate(table.rows):
         number = first_number + offset
         place = where(path, line, row=number)
@@ -342,7 +343,9 @@ def _table_rows(path, table, roles, first_number):
             continue
         if changed:
             warnings.append(f"{place}: code {code_cell.plain!r} normalised to {code!r}")
-        rows.append(_row(number, line, table.number, headers, roles, cells, code, status, status_text))
+        row = _row(number, line, table.number, headers, roles, cells, code, status, status_text, module)
+        module = row.module
+        rows.append(row)
     return rows, remarks, warnings, problems
 
 
@@ -353,8 +356,12 @@ def _status_of(roles, cells):
     return parse_status(cells[roles.index("status")].plain)
 
 
-def _row(number, line, table, headers, roles, cells, code, statuses, status_text):
-    """Make a Row from a row's cells by role; unknown columns go to extra."""
+def _row(number, line, table, headers, roles, cells, code, statuses, status_text, module_above):
+    """Make a Row from a row's cells by role; unknown columns go to extra.
+
+    An empty module cell continues the module above: Markdown pipe tables cannot merge
+    cells, so Huawei leaves the rows after a module's first one empty there.
+    """
     by_role = {role: cells[i] for i, role in enumerate(roles) if role}
     text = lambda role: by_role[role].text if role in by_role else ""
     extra = {headers[i]: cells[i].text for i, role in enumerate(roles) if role is None and cells[i].text}
@@ -365,7 +372,7 @@ def _row(number, line, table, headers, roles, cells, code, statuses, status_text
         message=clean_text(by_role["message"].plain) if "message" in by_role and by_role["message"].plain else None,
         description=listify(text("description")) or None, solution=listify(text("solution")) or None,
         extra=extra, http_statuses=tuple(statuses), http_status_text=status_text,
-        module=module or None, table=table)
+        module=module or module_above, table=table)
 
 
 def _remark(number, code_cell, cells, code_index, statuses, prose=False):

@@ -177,7 +177,7 @@ def _add_row(path, row, entry, entries):
             return entries[:index] + [folded] + entries[index + 1:], None
         first = earlier.origins[0]
         return entries + [entry], (
-            f"{where(path, row.line, row=row.number)}: {row.code} again with the status and message of "
+            f"{where(path, row.line, table=row.table, row=row.number)}: {row.code} again with the status and message of "
             f"row {first.row} but another description or solution; both kept")
     return entries + [entry], None
 

@@ -19,12 +19,12 @@ class BuildError(ErrdexError):
     """The site cannot be built from valid data (e.g. a published URL would disappear)."""
 
 
-def where(path, line=None, row=None, cell=None):
-    """Format a location as 'file:line (row N, cell "X")' for error messages."""
+def where(path, line=None, row=None, cell=None, table=None):
+    """Format a location as 'file:line (table T, row N, cell "X")' for error messages."""
     text = str(path)
     if line is not None:
         text += f":{line}"
-    details = []
+    details = [f"table {table}"] if table is not None else []
     if row is not None:
         details.append(f"row {row}")
     if cell is not None:

@@ -128,7 +128,7 @@ def test_failed_scrape_leaves_the_output_untouched(tmp_path):
     done = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
-    assert "broken.txt:4 (row 1, cell '错误码'): 'A.1 (old)' is not an error code" in done.stderr
+    assert "broken.txt:4 (table 1, row 1, cell '错误码'): 'A.1 (old)' is not an error code" in done.stderr
     assert "Traceback" not in done.stderr
     assert out.read_text(encoding="utf-8") == "previous"
     assert list(tmp_path.iterdir()) == [out, page] or sorted(tmp_path.iterdir()) == sorted([out, page])
@@ -288,7 +288,7 @@ def test_same_status_and_message_with_another_description_keeps_both_and_warns()
                          "|500|VPC.0302|Neutron Error.|底层异常|\n|500|VPC.0302|Neutron Error.|带宽获取底层资源异常|\n")
     entries, warnings = page_entries(page, source)
     assert [e.description["zh"] for e in entries["VPC.0302"]] == ["底层异常", "带宽获取底层资源异常"]
-    assert warnings == ["p.md:6 (row 2): VPC.0302 again with the status and message of row 1 but another "
+    assert warnings == ["p.md:6 (table 1, row 2): VPC.0302 again with the status and message of row 1 but another "
                         "description or solution; both kept"]
 
 
@@ -350,8 +350,8 @@ def test_many_pages_report_every_problem_at_once_and_write_nothing(tmp_path):
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "2 of 3 page(s) could not be read; nothing written" in done.stderr
-    assert "bad1.zh.md:5 (row 1, cell '错误码'): 'A.1 (old)' is not an error code" in done.stderr
-    assert "bad1.zh.md:6 (row 2, cell '错误码'): empty error-code cell" in done.stderr
+    assert "bad1.zh.md:5 (table 1, row 1, cell '错误码'): 'A.1 (old)' is not an error code" in done.stderr
+    assert "bad1.zh.md:6 (table 1, row 2, cell '错误码'): empty error-code cell" in done.stderr
     assert "bad2.zh.md: no table found" in done.stderr
     assert not out.exists()
 

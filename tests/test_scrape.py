@@ -195,8 +195,8 @@ def test_listify(text, expected):
 
 
 @pytest.mark.parametrize("rows, message", [
-    (["400 | A.1 | m | d |"], r"seed.txt:4 \(row 1\): 4 cells, expected 5"),
-    (["400 |  | m | d | s |"], r"seed.txt:4 \(row 1, cell '错误码'\): empty error-code cell"),
+    (["400 | A.1 | m | d |"], r"seed.txt:4 \(table 1, row 1\): 4 cells, expected 5"),
+    (["400 |  | m | d | s |"], r"seed.txt:4 \(table 1, row 1, cell '错误码'\): empty error-code cell"),
     (["400 | A.1 (old) | m | d | s |"], r"'A.1 \(old\)' is not an error code"),
 ])
 def test_malformed_rows_name_file_line_row_and_cell(rows, message):

@@ -153,6 +153,27 @@ def test_rst_code_block_example_keeps_its_indentation_and_the_status_above():
     assert not page.warnings
 
 
+def test_rst_errors_docutils_reports_are_warnings_with_their_line():
+    text = RST_HEAD + """+------------+---------------+
+| Error Code | Error Message |
++============+===============+
+| IMG.0001   | Bad.          |
++------------+---------------+
+
++-----+
+| a  b
++-----+
+"""
+    page = scrape("ims.rst", text)
+    assert [r.code for r in page.rows] == ["IMG.0001"]
+    assert any(w.startswith("ims.rst:11: reStructuredText: Malformed table.") for w in page.warnings), page.warnings
+
+
+def test_a_text_dump_with_a_rule_of_equals_signs_is_still_the_text_form():
+    text = "错误码\n=====\n状态码 | 错误码 | 描述 |\n|---|---|---|\n400 | A.1 | 坏 |\n"
+    assert detect_form(text) == "text"
+
+
 def test_rst_that_docutils_cannot_read_at_all_is_a_scrape_error_or_no_table():
     with pytest.raises(ScrapeError):
         scrape("bad.rst", RST_HEAD + "+-----+\n| a |\n+----\n")

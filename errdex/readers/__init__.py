@@ -8,7 +8,8 @@ from ..errors import ScrapeError
 from . import html, markdown_html, pipe, rst, text
 from .grid import Page, Row
 
-READERS = (markdown_html, html, pipe, rst, text)
+# The text dump before reStructuredText: a dump's lines of '=====' would pass for rst.
+READERS = (markdown_html, html, pipe, text, rst)
 # Pages are read whole; a bigger one is not an error-code page but a mistake (a dump of
 # a whole site, a binary file), refused before any work.
 MAX_PAGE_BYTES = 20 * 1024 * 1024

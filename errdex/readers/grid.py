@@ -264,9 +264,11 @@ def parse_status(text):
 # ---------------------------------------------------------------- rows
 
 
-def build_page(path, form, tables, title, intro, example):
-    """Read the error-code tables of a page into a Page; refuse it naming every problem."""
-    rows, remarks, warnings, problems, skipped, columns = [], [], [], [], [], None
+def build_page(path, form, tables, title, intro, example, notes=()):
+    """Read the error-code tables of a page into a Page; refuse it naming every problem.
+
+    `notes` are the reader's own warnings about the page (a parser's error reports)."""
+    rows, remarks, warnings, problems, skipped, columns = [], [], list(notes), [], [], None
     number = 1
     for table in tables:
         roles, notes = assign_roles(table.headers, table.rows)
@@ -312,7 +314,7 @@ def _table_rows(path, table, roles, first_number):
     module = None
     for offset, (line, cells) in enumerate(table.rows):
         number = first_number + offset
-        place = where(path, line, row=number)
+        place = where(path, line, table=table.number, row=number)
         if all(not c.text for c in cells):
             continue
         if len(cells) != width:
@@ -321,14 +323,14 @@ def _table_rows(path, table, roles, first_number):
         code_cell = cells[code_index]
         status, status_text = _status_of(roles, cells)
         if status_text is not None:
-            warnings.append(f"{where(path, line, row=number, cell=headers[roles.index('status')])}: "
+            warnings.append(f"{where(path, line, table=table.number, row=number, cell=headers[roles.index('status')])}: "
                             f"status {status_text!r} is not a clean HTTP status; kept as text"
                             + (f", read as {'/'.join(map(str, status))}" if status else ""))
         if code_cell.spans_columns or codes.is_catch_all_label(code_cell.plain):
             remarks.append(_remark(number, code_cell, cells, code_index, status))
             continue
         if not code_cell.plain:
-            problems.append(f"{where(path, line, row=number, cell=headers[code_index])}: empty "
+            problems.append(f"{where(path, line, table=table.number, row=number, cell=headers[code_index])}: empty "
                             f"error-code cell, expected a code such as AIS.0014")
             continue
         code, changed = codes.normalise_code(code_cell.plain)
@@ -338,7 +340,7 @@ def _table_rows(path, table, roles, first_number):
                 warnings.append(f"{place}: prose in the error-code column kept as a remark")
                 remarks.append(_remark(number, code_cell, cells, code_index, status, prose=True))
                 continue
-            problems.append(f"{where(path, line, row=number, cell=headers[code_index])}: "
+            problems.append(f"{where(path, line, table=table.number, row=number, cell=headers[code_index])}: "
                             f"{codes.code_problem(' '.join(code_cell.plain.split())) or 'not a code'}")
             continue
         if changed:

@@ -7,7 +7,7 @@ from .prose import ANCHOR_RE, markdown_prose
 
 FORM = "markdown"
 _TABLE_TAG_RE = re.compile(r"<(/?)table\b[^>]*>", re.I)
-_HEADING_RE = re.compile(r"^#{1,6}\s", re.M)
+_HEADING_RE = re.compile(r"^#{1,6}[ \t]", re.M)
 _TAG_RE = re.compile(r"<[a-zA-Z]")
 
 

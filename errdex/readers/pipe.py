@@ -12,7 +12,7 @@ from .prose import ANCHOR_RE, markdown_prose
 
 FORM = "markdown-pipe"
 SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_HEADING_RE = re.compile(r"^#{1,6}\s", re.M)
+_HEADING_RE = re.compile(r"^#{1,6}[ \t]", re.M)
 _BREAK_RE = re.compile(r"<br\s*/?>", re.I)
 _MARKUP_RE = re.compile(r"\*\*|__|`|<[^>]*>")
 

@@ -108,7 +108,15 @@ def read(path, text):
     document = _parse(path, text)
     tables = [_table(t, n) for n, t in enumerate(document.findall(nodes.table), start=1)]
     title, intro, example = _prose(document)
-    return grid.build_page(path, FORM, [t for t in tables if t is not None], title, intro, example)
+    return grid.build_page(path, FORM, [t for t in tables if t is not None], title, intro, example,
+                           notes=_reports(path, document))
+
+
+def _reports(path, document):
+    """docutils' reports of real errors in the page (its info and warnings are silenced)."""
+    return [f"{path}:{message.get('line') or '?'}: reStructuredText: {grid.clean_text(message[0].astext() if len(message) else '')[:200]}"
+            for message in document.findall(nodes.system_message)
+            if message.get("level", 0) >= docutils.utils.Reporter.ERROR_LEVEL]
 
 
 def _parse(path, text):

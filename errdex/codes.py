@@ -31,6 +31,9 @@ RESERVED_CODES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in ran
 _SPACE_AROUND_SEPARATOR = re.compile(r"\s*([._~-])\s*")
 # A range as upstream writes it: "DIS.5000~DIS.5999", "DIS.5000 ～ DIS.5999".
 _WILDCARD = re.compile(rf"({_SINGLE}|{_SINGLE}[._-])(\*+)")
+_LIST_SEPARATORS = re.compile(r"\s*[,，、;；/]\s*|\s+(?:and|or|和|或)\s+|\n+")
+# Sentence punctuation upstream left after a code ("AIS.0014。").
+_TRAILING_PUNCTUATION = re.compile(r"[.。,，;；:：]+$")
 _RANGE_MARKS = re.compile(r"\s*[~～〜]\s*")
 _LEADING_LETTERS = re.compile(r"^([A-Za-z]+)(?=\d)")
 _NATURAL_CHUNK = re.compile(r"(\d+)")
@@ -54,7 +57,8 @@ def normalise_code(text):
     A trailing wildcard stands for digits: DSS.5*** is the range DSS.5000~DSS.5999.
     """
     stripped = " ".join(text.split())
-    candidate = _SPACE_AROUND_SEPARATOR.sub(r"\1", _RANGE_MARKS.sub(RANGE_SEPARATOR, stripped))
+    candidate = _TRAILING_PUNCTUATION.sub("", stripped)
+    candidate = _SPACE_AROUND_SEPARATOR.sub(r"\1", _RANGE_MARKS.sub(RANGE_SEPARATOR, candidate))
     wildcard = _WILDCARD.fullmatch(candidate)
     if wildcard:
         stem, width = wildcard.group(1), len(wildcard.group(2))
@@ -62,6 +66,15 @@ def normalise_code(text):
     if code_problem(candidate):
         return None, False
     return candidate, candidate != stripped
+
+
+def split_codes(text):
+    """The codes of a cell that lists several ('AIS.0014, AIS.0015', 'A.1/A.2'), else []."""
+    parts = [p for p in _LIST_SEPARATORS.split(text.strip()) if p]
+    if len(parts) < 2:
+        return []
+    found = [normalise_code(p)[0] for p in parts]
+    return found if all(found) and len(set(found)) == len(found) else []
 
 
 def code_problem(code):

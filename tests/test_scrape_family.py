@@ -357,3 +357,23 @@ def test_a_page_over_the_size_limit_is_refused_at_once():
     with pytest.raises(ScrapeError, match="over the limit of 20,971,520 bytes"):
         scrape("huge.md", text)
     assert time.process_time() - start < 1
+
+
+def test_a_cell_listing_several_codes_gives_one_row_each():
+    html = """# 错误码
+
+<table><tr><th>错误码</th><th>描述</th></tr>
+<tr><td><p>AIS.0014</p><p>AIS.0015</p></td><td>格式错误</td></tr>
+<tr><td>APIG.0101, APIG.0102。</td><td>不存在</td></tr></table>"""
+    page = scrape("p.md", html)
+    assert [(r.code, r.description) for r in page.rows] == [
+        ("AIS.0014", "格式错误"), ("AIS.0015", "格式错误"), ("APIG.0101", "不存在"), ("APIG.0102", "不存在")]
+    assert sum("codes in one cell" in w for w in page.warnings) == 2
+
+
+def test_header_rows_under_a_spanning_cell_name_their_columns_together():
+    html = """<html><body><table><thead><tr><th rowspan="2">错误码</th><th colspan="2">说明</th></tr>
+    <tr><th>English</th><th>中文</th></tr></thead>
+    <tr><td>A.1</td><td>The token is empty.</td><td>Token为空。</td></tr></table></body></html>"""
+    (row,) = scrape("p.html", html).rows
+    assert (row.code, row.message, row.description) == ("A.1", "The token is empty.", "Token为空。")

@@ -173,6 +173,13 @@ def span_value(path, line, name, value):
 # ---------------------------------------------------------------- columns
 
 
+def header_names(header_rows):
+    """One name per column from one or more header rows: a spanning cell above names each
+    column under it ('说明' over '中文' and 'English' gives '说明 中文', '说明 English')."""
+    columns = zip(*(cells for _, cells in header_rows))
+    return tuple(" ".join(dict.fromkeys(c.plain for c in column if c.plain)) for column in columns)
+
+
 def fold_header(text):
     """Fold a header cell for matching: markup, case, spaces, trailing punctuation."""
     folded = " ".join(_MARKUP_RE.sub("", text).replace("\u00a0", " ").split()).casefold()
@@ -332,6 +339,14 @@ def _table_rows(path, table, roles, first_number):
         if not code_cell.plain:
             problems.append(f"{where(path, line, table=table.number, row=number, cell=headers[code_index])}: empty "
                             f"error-code cell, expected a code such as AIS.0014")
+            continue
+        # Codes on lines of their own (<br>, two <p>) run together in the plain text.
+        several = codes.split_codes(_MARKUP_RE.sub("", code_cell.text) if "\n" in code_cell.text else code_cell.plain)
+        if several:
+            warnings.append(f"{place}: {len(several)} codes in one cell, {' and '.join(several)}: one row each")
+            rows.extend(_row(number, line, table.number, headers, roles, cells, one, status, status_text, module)
+                        for one in several)
+            module = rows[-1].module
             continue
         code, changed = codes.normalise_code(code_cell.plain)
         if code is None:

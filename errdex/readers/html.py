@@ -85,7 +85,7 @@ def _table(path, table, number):
     return grid.Table(
         number=number, line=table.sourceline,
         caption=grid.clean_text(caption.get_text(" ")) if caption else None,
-        headers=tuple(c.plain for c in laid_out[header_count - 1][1]), rows=tuple(laid_out[header_count:]))
+        headers=grid.header_names(laid_out[:header_count]), rows=tuple(laid_out[header_count:]))
 
 
 def _own_rows(table):

@@ -154,7 +154,7 @@ def _table(table, number):
         head_rows = body_rows[:1]
     title = next((c for c in table.children if isinstance(c, nodes.title)), None)
     return grid.Table(number=number, line=_line(table), caption=grid.clean_text(title.astext()) if title else None,
-                      headers=tuple(c.plain for c in laid_out[len(head_rows) - 1][1]),
+                      headers=grid.header_names(laid_out[:len(head_rows)]),
                       rows=tuple(laid_out[len(head_rows):]))
 
 

@@ -377,3 +377,31 @@ def test_header_rows_under_a_spanning_cell_name_their_columns_together():
     <tr><td>A.1</td><td>The token is empty.</td><td>Token为空。</td></tr></table></body></html>"""
     (row,) = scrape("p.html", html).rows
     assert (row.code, row.message, row.description) == ("A.1", "The token is empty.", "Token为空。")
+
+
+def test_rst_tables_inside_sphinx_only_and_beside_a_toctree_are_read():
+    text = RST_HEAD + """.. toctree::
+   :maxdepth: 1
+
+   other_page
+
+.. only:: public
+
+   .. table:: **Table 1** Error codes
+
+      +------------+---------------+
+      | Error Code | Error Message |
+      +============+===============+
+      | CES.0001   | Bad.          |
+      +------------+---------------+
+"""
+    page = scrape("ces.rst", text)
+    assert [(r.code, r.line) for r in page.rows] == [("CES.0001", 16)] and not page.warnings
+
+
+def test_a_title_row_spanning_the_whole_table_names_no_column():
+    html = """<html><body><table><thead><tr><th colspan="3">表1 错误码</th></tr>
+    <tr><th>状态码</th><th>错误码</th><th>错误信息</th></tr></thead>
+    <tr><td>400</td><td>A.1</td><td>Bad.</td></tr></table></body></html>"""
+    page = scrape("p.html", html)
+    assert page.columns == (("状态码", "status"), ("错误码", "code"), ("错误信息", "message"))

@@ -176,7 +176,9 @@ def span_value(path, line, name, value):
 def header_names(header_rows):
     """One name per column from one or more header rows: a spanning cell above names each
     column under it ('说明' over '中文' and 'English' gives '说明 中文', '说明 English')."""
-    columns = zip(*(cells for _, cells in header_rows))
+    # A title row spanning the whole table ('表1 错误码') names no column.
+    named = [cells for _, cells in header_rows if len(cells) < 2 or len({id(c) for c in cells}) > 1]
+    columns = zip(*(named or [header_rows[-1][1]]))
     return tuple(" ".join(dict.fromkeys(c.plain for c in column if c.plain)) for column in columns)
 
 

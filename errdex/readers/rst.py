@@ -65,10 +65,40 @@ class CodeBlock(Directive):
         return [nodes.literal_block(text, text)]
 
 
+class SphinxContainer(Directive):
+    """Sphinx's `only`, `seealso`, `versionadded` …: their content is read as the page's."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = collections.defaultdict(lambda: directives.unchanged)
+
+    def run(self):
+        container = nodes.container()
+        self.state.nested_parse(self.content, self.content_offset, container)
+        return container.children
+
+
+class SphinxIgnored(SphinxContainer):
+    """Sphinx's `toctree`, `index`, `highlight` …: nothing of an error-code table."""
+
+    def run(self):
+        return []
+
+
+SPHINX_CONTAINERS = ("only", "seealso", "versionadded", "versionchanged", "deprecated", "hlist", "centered",
+                     "glossary", "tab", "tabs", "group-tab", "container")
+SPHINX_IGNORED = ("toctree", "index", "highlight", "tabularcolumns", "literalinclude", "automodule", "autoclass",
+                  "program", "option", "currentmodule", "sectionauthor", "codeauthor", "productionlist")
+
 for _role in SPHINX_ROLES:
     roles.register_local_role(_role, _sphinx_role)
 for _name in ("code-block", "sourcecode"):
     directives.register_directive(_name, CodeBlock)
+for _name in SPHINX_CONTAINERS:
+    directives.register_directive(_name, SphinxContainer)
+for _name in SPHINX_IGNORED:
+    directives.register_directive(_name, SphinxIgnored)
 
 
 class DoctreeAdapter:

@@ -52,21 +52,10 @@ def _sphinx_role(name, rawtext, text, lineno, inliner, options=None, content=Non
     return [nodes.inline(rawtext, docutils.utils.unescape(title))], []
 
 
-class CodeBlock(Directive):
-    """Sphinx's `code-block`: a literal block, whatever its language and options."""
-
-    optional_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
-    option_spec = collections.defaultdict(lambda: directives.unchanged)
-
-    def run(self):
-        text = "\n".join(self.content)
-        return [nodes.literal_block(text, text)]
-
-
 class SphinxContainer(Directive):
-    """Sphinx's `only`, `seealso`, `versionadded` …: their content is read as the page's."""
+    """Sphinx's `only`, `seealso`, `versionadded` …: their content is read as the page's.
+
+    Any argument and option is accepted: Sphinx's are not docutils' business."""
 
     optional_arguments = 1
     final_argument_whitespace = True
@@ -77,6 +66,14 @@ class SphinxContainer(Directive):
         container = nodes.container()
         self.state.nested_parse(self.content, self.content_offset, container)
         return container.children
+
+
+class CodeBlock(SphinxContainer):
+    """Sphinx's `code-block`: a literal block, whatever its language and options."""
+
+    def run(self):
+        text = "\n".join(self.content)
+        return [nodes.literal_block(text, text)]
 
 
 class SphinxIgnored(SphinxContainer):

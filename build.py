@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """errdex command line: scrape upstream pages into the dataset, build the static site.
 
-    python build.py scrape [PAGE...] [--out FILE] [--check | --diff] [--strict]
+    python build.py scrape [PAGE...] [--out FILE] [--check | --diff] [--strict] [--keep-going] [--quiet]
     python build.py build [--data FILE] [--out DIR] [--site-url URL] [--strict] [--record-urls]
     python build.py translations [--data FILE]
     python build.py update [--strict] [--max-removed-share SHARE] [--accept-removals PAGE]...
@@ -37,6 +37,9 @@ def parse_args(argv):
     mode.add_argument("--check", action="store_true", help="exit 1 if the dataset file is stale; write nothing")
     mode.add_argument("--diff", action="store_true", help="print what changed against the dataset file; write nothing")
     scrape.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    scrape.add_argument("--keep-going", action="store_true",
+                        help="write the pages that could be read, naming those skipped (default: write nothing)")
+    scrape.add_argument("--quiet", action="store_true", help="print no warnings or summary, only errors")
 
     build = commands.add_parser("build", help="build the static site from the dataset")
     build.add_argument("--data", help="dataset file (default: source/errors.json)")

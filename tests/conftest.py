@@ -8,6 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = ROOT / "source" / "upstream" / "image-recognition.zh.txt"
+# The seed page alone, scraped: the small site the site tests build (make seed-data).
+SEED_DATA = FIXTURES / "seed-data.json"
 SAMPLES = FIXTURES / "upstream-samples"
 
 if str(ROOT) not in sys.path:
@@ -75,7 +77,7 @@ def built_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-site") / "site"
     # The repository's notes, retired codes and redirects; the registry is read, never written.
     inputs = replace(SiteInputs.repository(), registry_file=None)
-    build_site(ROOT / "source" / "errors.json", out,
+    build_site(SEED_DATA, out,
                SiteSettings.from_options("https://example.test/repo/", BASE_PATH), inputs=inputs)
     return out
 

@@ -10,6 +10,7 @@ Exit status: 0 done, 1 stale data (--check) or warnings under --strict, 2 bad in
 """
 
 import argparse
+import gc
 import os
 import sys
 
@@ -86,4 +87,9 @@ def exit_now(status):
 
 
 if __name__ == "__main__":
+    # The only interpreter-wide setting, made here and nowhere else: a command makes
+    # millions of long-lived objects and no garbage cycles worth collecting, and the
+    # cyclic collector's passes over them cost a third of a build. The process ends
+    # soon after (exit_now), so nothing is ever collected late.
+    gc.disable()
     exit_now(main())

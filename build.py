@@ -71,7 +71,7 @@ def parse_args(argv):
                        help=f"tries after the first on timeouts, connection errors, 408/429/5xx "
                             f"(default {FETCH.retries})")
     fetch.add_argument("--max-bytes", type=at_least(1, int), default=FETCH.max_bytes, metavar="N",
-                       help=f"refuse a larger page (default {FETCH.max_bytes})")
+                       help="refuse a larger page (default: the scraper's limit for one page)")
     add_guard_options(fetch)
     return parser.parse_args(argv)
 

@@ -17,7 +17,7 @@ server answered, but not with a page to keep: why) or failed (no usable answer: 
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import dataset as dataset_stage
@@ -49,7 +49,7 @@ class Settings:
     retries: int = 2
     backoff: float = 1.0
     delay: float = 1.0
-    max_bytes: int = 5_000_000
+    max_bytes: int | None = None  # None: the scraper's limit for one page (scrape.MAX_PAGE_BYTES)
     max_removed_share: float = guard.DEFAULT_MAX_REMOVED_SHARE
     accept_removals: frozenset = frozenset()
     dry_run: bool = False
@@ -370,7 +370,10 @@ def fetch_page(client, folder, record, settings, sleep=time.sleep):
 def fetch_pages(folder=pipeline.UPSTREAM_DIR, settings=Settings(), only=(), report=None, client=None,
                 sleep=time.sleep):
     """Fetch the pages of a folder's provenance file; write the good ones and the file at the end."""
+    from .scrape import MAX_PAGE_BYTES  # the readers load beautifulsoup4: not for every command
     from .update import write_all
+    if settings.max_bytes is None:  # a bigger page could not be read: not worth downloading
+        settings = replace(settings, max_bytes=MAX_PAGE_BYTES)
     path, raw = load_records(folder)
     chosen, skipped = select(raw["pages"], only, settings.accept_removals)
     results = []

@@ -65,10 +65,8 @@ class RemovalRefused(ErrdexError):
 
 
 def page_tables(page):
-    """The number of error-code tables of a scraped page (1 for a page whose rows do not say)."""
-    # Rows of a page read from several tables carry their table's number; a page read
-    # by a scraper that knows one table per page has one.
-    return len({getattr(row, "table", 0) for row in page.rows}) or 1
+    """The number of error-code tables a scraped page read rows from."""
+    return len({row.table for row in page.rows})
 
 
 def shape_of(path, text):

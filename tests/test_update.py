@@ -25,7 +25,8 @@ PAGE = """错误码
 403 | DEMO.0003 | No access permission. | 没有权限访问。 | 请检查访问权限。 |
 """
 OTHER_PAGE = PAGE.replace("DEMO.", "OTHER.")
-SEED = "source/upstream/image-recognition.zh.txt"
+SEED_NAME = "image-recognition.zh.txt"
+SEED = f"source/upstream/{SEED_NAME}"
 
 
 # ---------------------------------------------------------------- the seed, through build.py
@@ -37,11 +38,23 @@ def git(folder, *args):
 
 
 def copy_layout(copy):
-    """Copy the repository's layout that build.py runs in (its ROOT is then the copy)."""
+    """Copy the repository's layout that build.py runs in (its ROOT is then the copy), with
+    the seed as its only upstream page and a dataset scraped from it (a quick update)."""
     copy.mkdir()
     shutil.copy2(ROOT / "build.py", copy / "build.py")
-    for folder in ("errdex", "templates", "source"):
+    for folder in ("errdex", "templates", "source", "schema"):
         shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    upstream = copy / "source" / "upstream"
+    records = json.loads((upstream / "provenance.json").read_text(encoding="utf-8"))
+    records["pages"] = [r for r in records["pages"] if r["file"] == SEED_NAME]
+    (upstream / "provenance.json").write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n",
+                                              encoding="utf-8")
+    for page in upstream.iterdir():
+        if page.name not in (SEED_NAME, "provenance.json"):
+            page.unlink()
+    scraped = subprocess.run([sys.executable, str(copy / "build.py"), "scrape"], capture_output=True, text=True,
+                             timeout=300)
+    assert scraped.returncode == 0, scraped.stderr
     return copy
 
 
@@ -201,6 +214,22 @@ def test_a_page_the_last_commit_lacks_is_compared_with_the_dataset(repo):
             and "since git has no committed version (fatal: path 'upstream/other.zh.txt' exists on disk, but not "
                 "in 'HEAD'); its size and tables are unknown): 3 codes -> 2 codes, " in str(refused.value))
     assert "demo.zh.txt" not in str(refused.value)  # compared with its commit, and unchanged
+
+
+def test_a_page_that_lost_a_table_stops_the_update(repo):
+    tmp, upstream, data = repo
+    second = ("\n其他错误码\n状态码 | 错误码 | 错误信息 | 描述 |\n|---|---|---|---|\n"
+              "500 | DEMO.0500 | Internal error. | 内部错误。 |\n")
+    (upstream / "demo.zh.txt").write_text(PAGE + second, encoding="utf-8")
+    data.write_text(pipeline.scrape_pages(pipeline.upstream_pages(upstream)).text, encoding="utf-8")
+    git(tmp, "init", "-q")
+    git(tmp, "add", "upstream")
+    git(tmp, "commit", "-q", "-m", "two tables")
+    (upstream / "demo.zh.txt").write_text(PAGE + "\n" * len(second.encode()), encoding="utf-8")
+    with pytest.raises(guard.RemovalRefused, match=r"demo.zh.txt \(against the last commit, HEAD:.*\): 4 codes, "
+                                                    r"2 tables, .* -> 3 codes, 1 table, .*: lost 1 of 2 error-code "
+                                                    r"tables"):
+        run(tmp, upstream, data, max_removed_share=1.0)
 
 
 def test_a_new_page_has_nothing_to_lose(repo):

@@ -186,6 +186,8 @@ def _interface_placeholder_problem(catalog, message):
 def _content_placeholder_problem(message):
     """What is wrong with a content translation's placeholders (%s, {0}: the API fills them
     in), or None: each must be kept, as many times as upstream wrote it."""
+    if not isinstance(message.id, str):
+        return None  # a plural message: content has none, and the site never looks one up
     wanted = sorted(placeholders_in(message.id))
     for form in _forms(message.string):
         found = sorted(placeholders_in(form))

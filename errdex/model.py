@@ -244,7 +244,7 @@ def check_codes(path, codes_, source_ids=None, where="codes[{index}]"):
         if code.prefix != code_syntax.prefix_of(code.code):
             _fail(path, f"{place}.prefix", f"expected {code_syntax.prefix_of(code.code)!r} for {code.code}, "
                                            f"got {code.prefix!r}")
-        other = folded.setdefault(code.code.lower(), code.code)
+        other = folded.setdefault(code.code.casefold(), code.code)
         if other != code.code:
             _fail(path, f"{place}.code", f"{code.code} and {other} differ only in case: their pages would "
                                          f"be one file on a case-insensitive file system; merge them")
@@ -264,9 +264,9 @@ def _check_sources(path, place, code, source_ids):
 
 
 def _code_check():
-    """codes.check_code (h-scraper's full check: length, reserved names, control characters),
-    or the syntax check alone where that is not there yet."""
-    return getattr(code_syntax, "check_code", _syntax_only)
+    """codes.code_problem (h-scraper's one check of a code: full match, length, reserved
+    names), or the syntax check alone where that is not there yet."""
+    return getattr(code_syntax, "code_problem", _syntax_only)
 
 
 def _syntax_only(code):

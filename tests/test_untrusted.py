@@ -305,6 +305,8 @@ def test_a_content_translation_must_keep_upstream_placeholders(tmp_path):
 @pytest.mark.parametrize("body, message", [
     (PO_HEADER.encode() + b'msgid "Home"\nmsgstr "\xe9\xa6"\n', r"messages.po:7: not UTF-8 text"),
     (PO_HEADER.encode() + b'msgid "Home"\nmsgstr "x"\nbogus line\n', r"messages.po:8: invalid PO file"),
+    # Found by fuzzing: a charset Python does not know ended compiling in a LookupError.
+    (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=latin-9\\n"\n', r"declares charset=latin-9"),
 ])
 def test_a_catalog_that_does_not_parse_names_file_and_line(tmp_path, body, message):
     with pytest.raises(DataError, match=message):

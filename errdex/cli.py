@@ -5,7 +5,7 @@ from pathlib import Path
 
 from . import model, pipeline
 from .diff import diff_datasets, format_diff
-from .errors import ErrdexError
+from .errors import StrictFailure, report_warnings  # noqa: F401 (cli.StrictFailure, as before)
 
 
 def run(args):
@@ -16,22 +16,10 @@ def run(args):
         return translations_command(args)
     if args.command == "update":
         return update_command(args)
+    if args.command == "fetch":
+        return fetch_command(args)
     from .site import build_command  # the site stage imports Jinja; scraping needs none of it
     return build_command(args)
-
-
-def report_warnings(warnings, strict, quiet=False):
-    """Print warnings to stderr (unless quiet); under --strict they fail the command."""
-    for warning in () if quiet else warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if warnings and strict:
-        raise StrictFailure(f"{len(warnings)} warning(s), and --strict treats warnings as errors")
-
-
-class StrictFailure(ErrdexError):
-    """--strict met a warning."""
-
-    exit_code = 1
 
 
 def scrape_command(args):
@@ -104,6 +92,20 @@ def translations_command(args):
 def update_command(args):
     """Re-scrape upstream, report what changed, retire dropped codes, update the catalogs."""
     from .update import update_repository
-    report = update_repository(strict=args.strict, warn=report_warnings)
+    report = update_repository(strict=args.strict, warn=report_warnings, max_removed_share=args.max_removed_share,
+                               accept_removals=args.accept_removals)
     print(report)
     return 0
+
+
+def fetch_command(args):
+    """Download the upstream pages; a line per page as it is done, then a summary."""
+    from .fetch import Settings, fetch_pages
+    settings = Settings(timeout=args.timeout, retries=args.retries, delay=args.delay, max_bytes=args.max_bytes,
+                        max_removed_share=args.max_removed_share, accept_removals=frozenset(args.accept_removals),
+                        dry_run=args.dry_run)
+    if args.dry_run:
+        print("dry run: each line says what would happen; nothing is written")
+    report = fetch_pages(settings=settings, only=tuple(args.pages), report=lambda result: print(result, flush=True))
+    print(report)
+    return 0 if report.ok else 1

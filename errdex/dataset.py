@@ -21,7 +21,8 @@ from pathlib import Path
 
 from . import codes as code_syntax
 from .errors import DataError, where
-from .model import LANGUAGES, Code, Dataset, Entry, Origin, Source
+from .languages import LANGUAGES
+from .model import Code, Dataset, Entry, Origin, Source
 
 PROVENANCE_FILE = "provenance.json"
 # The keys of a provenance record and what each must hold (fetch writes the same records).

@@ -47,8 +47,9 @@ def tree(folder):
 
 
 def beside(out):
-    """What is left beside the output folder, the lock file apart."""
-    return sorted(p.name for p in out.parent.iterdir() if p.name != f".{out.name}.lock")
+    """What is left beside the output folder, but for the lock and the manifest a build keeps."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name not in (f".{out.name}.lock", f".{out.name}.manifest.json"))
 
 
 def staging_folders(out):

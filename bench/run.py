@@ -204,22 +204,32 @@ def bench_build(size, runs, work, hugo=None):
     def hugo_build(run):
         return [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-{run}"),
                 "--cacheDir", str(work / "hugo-cache")]
+    ours, theirs = paired_runs(build, hugo_build, runs)
+    return ([summarise(output_label("build", size, work / f"site-{size}-0"), ours, peak_memory(build(runs))),
+             summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs,
+                       peak_memory(hugo_build(runs))),
+             ratio_line("errdex/hugo", ours, theirs)],
+            statistics.median(ours), statistics.median(theirs))
+
+
+def paired_runs(errdex_command, hugo_command, runs):
+    """Seconds of errdex_command(run) and hugo_command(run), run for run in turn."""
     ours, theirs = [], []
     for run in range(runs):
         # Which one goes first alternates (errdex, Hugo, Hugo, errdex, ...), so a drift in
         # the machine's speed does not always favour the same one.
         for name in (("errdex", "hugo") if run % 2 == 0 else ("hugo", "errdex")):
             if name == "errdex":
-                ours.append(timed(build(run)))
+                ours.append(timed(errdex_command(run)))
             else:
-                theirs.append(timed(hugo_build(run)))
+                theirs.append(timed(hugo_command(run)))
+    return ours, theirs
+
+
+def ratio_line(label, ours, theirs):
     ratios = [e / h for e, h in zip(ours, theirs)]
-    return ([summarise(output_label("build", size, work / f"site-{size}-0"), ours, peak_memory(build(runs))),
-             summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs,
-                       peak_memory(hugo_build(runs))),
-             (f"errdex/hugo: median of per-pair ratios {statistics.median(ratios):.2f} "
-              f"(range {min(ratios):.2f}–{max(ratios):.2f})")],
-            statistics.median(ours), statistics.median(theirs))
+    return (f"{label}: median of per-pair ratios {statistics.median(ratios):.2f} "
+            f"(range {min(ratios):.2f}–{max(ratios):.2f})")
 
 
 def bench_rebuild(size, runs, work, hugo=None):
@@ -236,20 +246,13 @@ def bench_rebuild(size, runs, work, hugo=None):
     if not hugo:
         return [summarise(label, *timed_runs(build, runs))]
     project = work / f"hugo-{size}"
-    hugo_build = [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-0"),
-                  "--cacheDir", str(work / "hugo-cache")]
-    ours, theirs = [], []
-    for run in range(runs):
-        for name in (("errdex", "hugo") if run % 2 == 0 else ("hugo", "errdex")):
-            if name == "errdex":
-                ours.append(timed(build(run)))
-            else:
-                theirs.append(timed(hugo_build))
-    ratios = [e / h for e, h in zip(ours, theirs)]
+    def hugo_build(run):
+        return [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-0"),
+                "--cacheDir", str(work / "hugo-cache")]
+    ours, theirs = paired_runs(build, hugo_build, runs)
     return [summarise(label, ours, peak_memory(build(runs))),
-            summarise(f"hugo again into {size:,} codes' output", theirs, peak_memory(hugo_build)),
-            (f"rebuild errdex/hugo: median of per-pair ratios {statistics.median(ratios):.2f} "
-             f"(range {min(ratios):.2f}–{max(ratios):.2f})")]
+            summarise(f"hugo again into {size:,} codes' output", theirs, peak_memory(hugo_build(runs))),
+            ratio_line("rebuild errdex/hugo", ours, theirs)]
 
 
 def bench_seed(runs, work):

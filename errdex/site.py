@@ -17,7 +17,7 @@ from .i18n import missing_warnings
 from .languages import LANGUAGES
 from .notes import NOTES_DIR
 from .output import api_paths, shared_files
-from .pipeline import DATA_FILE, ROOT, TreeWriter, write_atomic
+from .pipeline import DATA_FILE, ROOT, TreeWriter
 from .publish import publish
 from .reuse import inputs_digest, previous_build, write_manifest
 from .schedule import Job, render_site
@@ -68,6 +68,7 @@ class BuildResult:
     files: int
     warnings: tuple
     seconds: float
+    published: frozenset = frozenset()  # the URLs the site must keep: those of the registry, and its own
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,10 @@ def build_command(args):
     result = build_site(data, out, settings, strict=args.strict, warn=report_warnings, inputs=inputs)
     print(f"built {out}: {result.pages} pages, {result.files} files, {len(result.warnings)} warning(s), "
           f"{result.seconds:.2f} s")
+    if inputs.registry_file is not None:
+        line = lifecycle.registry_step(result.published, args.record_urls, inputs.registry_file)
+        if line:
+            print(line)
     return 0
 
 
@@ -110,9 +115,8 @@ def build_site(data, out, settings, strict=False, warn=None, inputs=None, worker
         return write_site(job, inputs, strict, warn, workers)
 
     outcome = publish(out, fill, swapped=lambda outcome: write_manifest(out, digest, outcome.keys))
-    if inputs.registry_file is not None:
-        write_atomic(inputs.registry_file, lifecycle.registry_text(outcome.published))
-    return BuildResult(outcome.pages, outcome.files, outcome.warnings, time.perf_counter() - started)
+    return BuildResult(outcome.pages, outcome.files, outcome.warnings, time.perf_counter() - started,
+                       outcome.published)
 
 
 def write_site(job, inputs, strict, warn, workers):

@@ -5,12 +5,9 @@ import gettext
 import os
 import json
 import re
-import shutil
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from errdex import output, publish
 from errdex import render as render_module
@@ -227,6 +224,7 @@ def test_hostile_text_is_escaped(tmp_path):
     assert "javascript:" not in html
     message = re.search(r'<span class="message" lang="en">(.*?)</span></p>', html).group(1)
     assert "{{ 7*7 }}" in message and "49" not in message
+    assert "{{ config }}" in html
     assert "{% if 1 %}x{% endif %}" in html
     assert "&#34;quoted&#34;" in html or "&quot;quoted&quot;" in html
 

@@ -31,6 +31,7 @@ Usage: python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--search]
 import argparse
 import multiprocessing
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -69,14 +70,22 @@ def in_child(function, *args):
 
 
 def timed(command):
-    """Run a command; return its seconds. Nothing samples it while it runs.
+    """Run a command; return its seconds. Nothing samples it while it runs."""
+    return timed_with_cpu(command)[0]
+
+
+def timed_with_cpu(command):
+    """Run a command; return its wall seconds and the CPU seconds (user and system) of all
+    its processes and threads. On a machine shared with other work, the CPU a command uses
+    varies far less than the time it waits for a core.
 
     sync first: the previous run's writes are flushed before the timer starts, not during
     this run."""
     os.sync()
-    started = time.perf_counter()
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=BUILD_ENV, check=True)
-    return time.perf_counter() - started
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def peak_memory(command):
@@ -205,31 +214,42 @@ def bench_build(size, runs, work, hugo=None):
         return [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-{run}"),
                 "--cacheDir", str(work / "hugo-cache")]
     ours, theirs = paired_runs(build, hugo_build, runs)
-    return ([summarise(output_label("build", size, work / f"site-{size}-0"), ours, peak_memory(build(runs))),
-             summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs,
+    return ([summarise(output_label("build", size, work / f"site-{size}-0"), walls(ours), peak_memory(build(runs))),
+             summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), walls(theirs),
                        peak_memory(hugo_build(runs))),
-             ratio_line("errdex/hugo", ours, theirs)],
-            statistics.median(ours), statistics.median(theirs))
+             *ratio_lines("errdex/hugo", ours, theirs)],
+            statistics.median(walls(ours)), statistics.median(walls(theirs)))
 
 
 def paired_runs(errdex_command, hugo_command, runs):
-    """Seconds of errdex_command(run) and hugo_command(run), run for run in turn."""
+    """[(wall, CPU seconds)] of errdex_command(run) and of hugo_command(run), run for run in turn."""
     ours, theirs = [], []
     for run in range(runs):
         # Which one goes first alternates (errdex, Hugo, Hugo, errdex, ...), so a drift in
         # the machine's speed does not always favour the same one.
         for name in (("errdex", "hugo") if run % 2 == 0 else ("hugo", "errdex")):
             if name == "errdex":
-                ours.append(timed(errdex_command(run)))
+                ours.append(timed_with_cpu(errdex_command(run)))
             else:
-                theirs.append(timed(hugo_command(run)))
+                theirs.append(timed_with_cpu(hugo_command(run)))
     return ours, theirs
 
 
-def ratio_line(label, ours, theirs):
-    ratios = [e / h for e, h in zip(ours, theirs)]
-    return (f"{label}: median of per-pair ratios {statistics.median(ratios):.2f} "
-            f"(range {min(ratios):.2f}–{max(ratios):.2f})")
+def ratio_lines(label, ours, theirs):
+    """The median of per-pair ratios of wall time, then of CPU time (with both CPU medians)."""
+    wall = [e[0] / h[0] for e, h in zip(ours, theirs)]
+    cpu = [e[1] / h[1] for e, h in zip(ours, theirs)]
+    return [f"{label}: median of per-pair ratios {spread(wall)}",
+            f"{label} CPU: median of per-pair ratios {spread(cpu)}; CPU medians "
+            f"{statistics.median(e[1] for e in ours):.2f} s / {statistics.median(h[1] for h in theirs):.2f} s"]
+
+
+def spread(ratios):
+    return f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}–{max(ratios):.2f})"
+
+
+def walls(timings):
+    return [wall for wall, _ in timings]
 
 
 def bench_rebuild(size, runs, work, hugo=None):
@@ -250,9 +270,9 @@ def bench_rebuild(size, runs, work, hugo=None):
         return [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-0"),
                 "--cacheDir", str(work / "hugo-cache")]
     ours, theirs = paired_runs(build, hugo_build, runs)
-    return [summarise(label, ours, peak_memory(build(runs))),
-            summarise(f"hugo again into {size:,} codes' output", theirs, peak_memory(hugo_build(runs))),
-            ratio_line("rebuild errdex/hugo", ours, theirs)]
+    return [summarise(label, walls(ours), peak_memory(build(runs))),
+            summarise(f"hugo again into {size:,} codes' output", walls(theirs), peak_memory(hugo_build(runs))),
+            *ratio_lines("rebuild errdex/hugo", ours, theirs)]
 
 
 def bench_seed(runs, work):

@@ -113,7 +113,9 @@ def test_kill_9_leaves_a_whole_site_and_the_next_build_cleans_up(tmp_path, sites
     build.communicate(timeout=30)
     assert caught, f"the build ended before {moment!r}"
     # Before the swap, the old site whole; after it, the new one whole (never a mix, never none).
-    assert tree(out) == sites["new" if moment == "during the swap" else "old"]
+    # The swap follows the sitemap at once: on a loaded machine the kill may land after it.
+    expected = {"during the swap": ["new"], "before the swap": ["old", "new"]}.get(moment, ["old"])
+    assert tree(out) in [sites[name] for name in expected]
     after = run_build(sites["new_data"], out)
     assert after.returncode == 0, after.stderr
     assert tree(out) == sites["new"]

@@ -15,10 +15,10 @@ from errdex.errors import BuildError
 from errdex.pipeline import compact_json
 from errdex.render import make_environment, text_gettext
 from errdex.site import SiteInputs, SiteSettings, build_site
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, SEED_DATA
 from tests.sitecheck import broken_links, parse
 
-SEED = ROOT / "source" / "errors.json"
+SEED = SEED_DATA
 
 
 def build(out, data=SEED, **options):
@@ -254,7 +254,7 @@ def test_golden_build_of_the_small_fixture(tmp_path):
 
 
 
-@pytest.mark.parametrize("data", [ROOT / "source" / "errors.json", FIXTURES / "golden-data.json"])
+@pytest.mark.parametrize("data", [SEED_DATA, FIXTURES / "golden-data.json"])
 def test_api_dataset_is_the_dataset_encoded_whole(data):
     from errdex import model
     dataset = model.load(data)

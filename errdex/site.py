@@ -26,6 +26,7 @@ from .pipeline import DATA_FILE, ROOT, TreeWriter, compact_json, write_atomic
 from .render import TEMPLATES_DIR, PageRenderer, make_environment, render_root_page
 from . import search_index
 from .views import SiteViews, language_pages
+from .api import api_files, codes_with_pages
 
 # html.escape suits XML too, quotes included; xml.sax.saxutils would import urllib.request (60 ms).
 xml_escape = html.escape
@@ -220,7 +221,8 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
     for path, text in shared_files(settings, listed):
         writer.write(path, text)
         files += 1
-    api = [urls.API_DATASET_PATH, urls.API_CODES_PATH] + [urls.api_code_path(c) for c in codes_with_pages(content)]
+    api = [urls.API_DATASET_PATH, urls.API_CODES_PATH, urls.API_SCHEMA_PATH] + \
+        [urls.api_code_path(c) for c in codes_with_pages(content)]
     published = frozenset(pages + api)
     before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
     lifecycle.check_registry(before, published, inputs.registry_file)
@@ -286,7 +288,7 @@ def _first_task(work):
     results = [builder.build(order=(0,))]
     del builder
     del work.builders[urls.LANGUAGES[0]]  # its views cover every code: let them go before the chunks
-    write_api_files(work.content, work.staging)
+    write_api_files(work.content, work.staging, work.content_locale_dir)
     return results + _take_chunks(work)
 
 
@@ -366,10 +368,10 @@ class LanguageBuilder:
         search_index.write_files(search_index.doc_files(records), self.lang, self.writer.write)
 
 
-def write_api_files(content, staging):
-    """The dataset, the list of codes and one file per code."""
+def write_api_files(content, staging, locale_dir=None):
+    """The dataset, the list of codes, the schema and one file per code."""
     writer = TreeWriter(staging)
-    for path, text in api_files(content):
+    for path, text in api_files(content, locale_dir):
         writer.write(path, text)
 
 
@@ -442,47 +444,6 @@ def robots_txt(settings):
     if settings.site_url:
         lines.append(f"Sitemap: {urls.absolute(settings.site_url, 'sitemap.xml')}")
     return "\n".join(lines) + "\n"
-
-
-def codes_with_pages(content):
-    """Every code that has a page: current, retired and redirected ones."""
-    return ([c.code for c in content.dataset.codes] + [r.code.code for r in content.retired]
-            + sorted(content.redirects))
-
-
-def api_files(content):
-    """(path, JSON) of the API's files: one per code with a page, the list of those codes
-    (the 404 page resolves links against it), and the dataset, in a fixed order."""
-    current = []
-    for code in content.dataset.codes:
-        current.append(compact_json(model.code_to_json(code)))
-        yield urls.api_code_path(code.code), current[-1] + "\n"
-    for record in content.retired:
-        yield urls.api_code_path(record.code.code), compact_json(
-            {**model.code_to_json(record.code), "retired_on": record.retired_on}) + "\n"
-    for old, new in sorted(content.redirects.items()):
-        yield urls.api_code_path(old), compact_json({"code": old, "redirect_to": new}) + "\n"
-    yield urls.API_CODES_PATH, compact_json(codes_with_pages(content)) + "\n"
-    yield urls.API_DATASET_PATH, dataset_json_pieces(content.dataset, current)
-
-
-def dataset_json_pieces(dataset, code_texts):
-    """The dataset's compact JSON in pieces, its codes spliced in from their own files' JSON.
-
-    The same text as encoding the dataset whole (a test holds them equal), without
-    converting and encoding every code a second time, and written piece by piece: joined,
-    the 100,000-code dataset would be held three times over (60 MB each).
-    """
-    rest = compact_json({**model.dataset_to_json(dataset, codes=False), "codes": []})
-    # Keys are sorted, so "codes" comes first; JSON strings escape their quotes, so this
-    # is the key, not text inside a value.
-    empty = '{"codes":[]'
-    if not rest.startswith(empty):
-        raise AssertionError(f"dataset JSON starts {rest[:20]!r}, not {empty!r}")
-    yield '{"codes":['
-    for number, text in enumerate(code_texts):
-        yield "," + text if number else text
-    yield "]" + rest[len(empty):] + "\n"
 
 
 def asset_files():

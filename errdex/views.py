@@ -215,7 +215,9 @@ class SiteViews:
         self.reuse = svc.reuse_index(dataset.codes, self.sources)
         self.rows = tuple(self._row(code) for code in dataset.codes)
         self.retired = tuple(retired)
-        self.retired_rows = tuple(self._row(r.code) for r in self.retired)
+        # A status has an index only if a current code has it.
+        self._indexed_statuses = {status for row in self.rows for status in row.statuses}
+        self.retired_rows = tuple(self._row(r.code, self._indexed_statuses) for r in self.retired)
         self.redirects = dict(redirects or {})
         self.notes = notes
 
@@ -247,7 +249,7 @@ class SiteViews:
 
     # ------------------------------------------------------------ rows and groups
 
-    def _row(self, code):
+    def _row(self, code, statuses_listed=None):
         first = code.entries[0]
         summary = self.pick(first.description, f"{code.code} description") \
             or self.pick(first.solution, f"{code.code} solution")
@@ -255,7 +257,8 @@ class SiteViews:
         check = LocalText(svc.first_sentence(plain_text(solution.text)), solution.lang, solution.fallback,
                           solution.via) if solution else None
         statuses = _statuses(code)
-        links = tuple((s, urls.status_path(self.lang, s) if s is not None else None) for s in statuses)
+        links = tuple((s, urls.status_path(self.lang, s) if s is not None and
+                       (statuses_listed is None or s in statuses_listed) else None) for s in statuses)
         return RowView(code=code.code, path=urls.code_path(self.lang, code.code),
                        statuses=statuses, message=first.message, summary=summary, status_links=links,
                        check=check)
@@ -431,7 +434,8 @@ class SiteViews:
         return EntryView(
             number=number, suffix="" if number == 1 else f"-{number}",
             http_status=entry.http_status, reason=reason_phrase(entry.http_status),
-            status_path=urls.status_path(self.lang, entry.http_status) if entry.http_status else None,
+            status_path=urls.status_path(self.lang, entry.http_status)
+            if entry.http_status in self._indexed_statuses else None,
             message=entry.message, message_parts=tuple(message_parts(entry.message)),
             placeholders=entry.placeholders, description=description, solution=solution,
             example=example_body(code.code, entry.message),

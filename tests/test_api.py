@@ -8,17 +8,9 @@ from jsonschema import Draft202012Validator
 
 from errdex import api, model
 from errdex.pipeline import compact_json
-from errdex.site import SiteSettings, build_site
 from tests import two_services
 from tests.conftest import FIXTURES, ROOT
-
-
-@pytest.fixture(scope="module")
-def two_site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("two-services-api")
-    data, inputs = two_services.write_inputs(folder)
-    build_site(data, folder / "site", SiteSettings.from_options(""), inputs=inputs)
-    return folder / "site"
+from tests.two_services import two_site  # noqa: F401 (a fixture)
 
 
 def load(site, path):

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browsing import PHONE, close_and_check, new_watched_context, open_settled, page_types
+from tests.two_services import service_name, two_site, two_site_url  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -248,36 +249,21 @@ def test_printing_shows_site_address_and_date_in_dark_text_on_a_dark_screen(new_
     assert luminance(color) < 0.2 and page.locator("button.copy-ticket").is_hidden()
 
 
-@pytest.fixture(scope="module")
-def two_services_url(tmp_path_factory):
-    """The two-services fixture, built and served on 127.0.0.1."""
-    from errdex.serve import serve_in_background
-    from errdex.site import SiteSettings, build_site
-    from tests import two_services
-    folder = tmp_path_factory.mktemp("two-services-browser")
-    data, inputs = two_services.write_inputs(folder)
-    build_site(data, folder / "site", SiteSettings.from_options("", "/two/"), inputs=inputs)
-    server, url = serve_in_background(folder / "site", "/two/")
-    yield url
-    server.shutdown()
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_code_reached_from_a_service_page_shows_that_service_first(new_context, two_services_url, lang):
-    from tests.two_services import service_name
-    page = open_settled(new_context(), f"{two_services_url}{lang}/services/obs/")
+def test_a_code_reached_from_a_service_page_shows_that_service_first(new_context, two_site_url, lang):
+    page = open_settled(new_context(), f"{two_site_url}{lang}/services/obs/")
     page.click("table.codes a.code:text-is('1100')")
-    page.wait_for_url(f"{two_services_url}{lang}/codes/1100/?service=obs")
+    page.wait_for_url(f"{two_site_url}{lang}/codes/1100/?service=obs")
     headings = page.locator(".entries > section.entry > h2").all_text_contents()
     assert headings == [service_name("obs", lang), service_name("iam", lang)]
-    page.goto(f"{two_services_url}{lang}/codes/1100/")
+    page.goto(f"{two_site_url}{lang}/codes/1100/")
     assert page.locator(".entries > section.entry > h2").all_text_contents() == [
         service_name("iam", lang), service_name("obs", lang)]
     assert in_first_screen(page, ".entries > section.entry > h2")
 
 
-def test_codes_named_like_the_pages_ids_leave_the_skip_link_and_search_working(new_context, two_services_url):
-    page = open_settled(new_context(), f"{two_services_url}en/")
+def test_codes_named_like_the_pages_ids_leave_the_skip_link_and_search_working(new_context, two_site_url):
+    page = open_settled(new_context(), f"{two_site_url}en/")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.tagName") == "MAIN"

@@ -10,19 +10,8 @@ import pytest
 from errdex.site import SiteSettings, build_site
 from errdex.views import cut_at_word
 from tests import two_services
-from tests.two_services import service_name
 from tests.sitecheck import broken_links, html_files, parse
-
-SITE_URL = "https://example.test/two/"
-
-
-@pytest.fixture(scope="module")
-def two_site(tmp_path_factory):
-    """The two-services fixture, built once."""
-    folder = tmp_path_factory.mktemp("two-services")
-    data, inputs = two_services.write_inputs(folder)
-    build_site(data, folder / "site", SiteSettings.from_options(SITE_URL), inputs=inputs)
-    return folder / "site"
+from tests.two_services import SITE_URL, service_name, two_site  # noqa: F401 (a fixture)
 
 
 def read(site, path):

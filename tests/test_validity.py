@@ -16,23 +16,13 @@ import pytest
 
 from tests.browsing import page_types
 from tests.conftest import ROOT
+from tests.two_services import two_site  # noqa: F401 (a fixture: sections per service, codes named like ids)
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SITE_URL = "https://example.test/repo/"  # the SITE_URL the built_site fixture is built with
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 # A page the checker must fault: proof that it ran and that its report is read correctly.
 CANARY = "<!DOCTYPE html><html lang=en><head><title>x</title></head><body><p><div>x</div></p></body></html>"
-
-
-@pytest.fixture(scope="module")
-def two_site(tmp_path_factory):
-    """The two-services fixture (a code in sections per service, codes named like page ids)."""
-    from errdex.site import SiteSettings, build_site
-    from tests import two_services
-    folder = tmp_path_factory.mktemp("two-services-vnu")
-    data, inputs = two_services.write_inputs(folder)
-    build_site(data, folder / "site", SiteSettings.from_options(SITE_URL), inputs=inputs)
-    return folder / "site"
 
 
 @pytest.fixture(scope="module")

@@ -48,10 +48,22 @@ def api_context(content, locale_dir=None):
                       {lang: ContentTranslator(lang, **locale).messages for lang in urls.LANGUAGES}, content.notes)
 
 
+def coverage_report(content, locale_dir=None):
+    """The build's lines of translation coverage, per language and service."""
+    context = api_context(content, locale_dir)
+    return svc.coverage_lines(content.dataset.codes, context.sources, context.catalogs, context.reuse)
+
+
 def codes_with_pages(content):
     """Every code that has a page: current, retired and redirected ones."""
     return ([c.code for c in content.dataset.codes] + [r.code.code for r in content.retired]
             + sorted(content.redirects))
+
+
+def api_paths(content):
+    """Every path api_files writes (for the registry of published URLs)."""
+    return [urls.API_DATASET_PATH, urls.API_CODES_PATH, urls.API_SCHEMA_PATH] + \
+        [urls.api_code_path(c) for c in codes_with_pages(content)]
 
 
 def api_files(content, locale_dir=None):

@@ -123,6 +123,49 @@ def choose_text(texts, lang, reuse, catalog):
     return FALLBACK, text, source_lang, None
 
 
+def coverage(codes, sources, lang, reuse, catalog):
+    """{service id: {kind: number of texts}} of the descriptions and solutions of each
+    service's entries on pages in `lang`, by where their text comes from (TEXT_KINDS)."""
+    order = {sid: i for i, sid in enumerate(services_of(sources.values()))}
+    counts = {sid: dict.fromkeys(TEXT_KINDS, 0) for sid in order}
+    for code in codes:
+        for entry in code.entries:
+            kinds = [chosen[0] for chosen in (choose_text(texts, lang, reuse, catalog)
+                                              for texts in (entry.description, entry.solution)) if chosen]
+            for sid in entry_services(entry, sources, order):
+                for kind in kinds:
+                    counts[sid][kind] += 1
+    return counts
+
+
+def coverage_lines(codes, sources, catalogs, reuse):
+    """One line per language and service, for the build's report: where each text comes from."""
+    lines = []
+    for lang, catalog in catalogs.items():
+        for sid, counts in coverage(codes, sources, lang, reuse, catalog).items():
+            total = sum(counts.values())
+            shown = total - counts[FALLBACK]
+            lines.append(f"coverage {lang} {sid}: {shown}/{total} texts"
+                         + "".join(f", {counts[kind]} {kind}" for kind in TEXT_KINDS))
+    return lines
+
+
+def read_complete_services(path):
+    """The services the maintainers declared completely translated (one id a line, # comments);
+    None without the file: then every service is held to it, as before services were listed."""
+    if path is None or not path.exists():
+        return None
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line)
+
+
+def unknown_services(complete, sources, path):
+    """Warnings for services declared complete that no page of the dataset names."""
+    known = {source.service for source in sources}
+    return [f"{path}: no upstream page is of the service {sid!r}; its line is not used"
+            for sid in sorted(complete or ()) if sid not in known]
+
+
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+(?=[A-Z0-9\"'(（《])")
 
 

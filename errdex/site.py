@@ -26,11 +26,13 @@ from .pipeline import DATA_FILE, ROOT, TreeWriter, compact_json, write_atomic
 from .render import TEMPLATES_DIR, PageRenderer, make_environment, render_root_page
 from . import search_index
 from .views import SiteViews, language_pages
-from .api import api_files, codes_with_pages
+from .api import api_files, api_paths, coverage_report
+from .services import read_complete_services, unknown_services
 
 # html.escape suits XML too, quotes included; xml.sax.saxutils would import urllib.request (60 ms).
 xml_escape = html.escape
 SITE_DIR = ROOT / "site"
+COMPLETE_SERVICES_FILE = ROOT / "source" / "complete-services.txt"
 ASSETS_DIR = TEMPLATES_DIR / "assets"
 # Files that mark a folder as a site we built, so we never delete anything else.
 SITE_MARKERS = (".nojekyll", "404.html")
@@ -67,10 +69,12 @@ class SiteInputs:
     redirects_file: Path | None = None
     registry_file: Path | None = None
     content_locale_dir: Path | None = None
+    complete_services_file: Path | None = None  # services whose every text must be translated
 
     @staticmethod
     def repository():
-        return SiteInputs(NOTES_DIR, lifecycle.RETIRED_FILE, lifecycle.REDIRECTS_FILE, lifecycle.REGISTRY_FILE)
+        return SiteInputs(NOTES_DIR, lifecycle.RETIRED_FILE, lifecycle.REDIRECTS_FILE, lifecycle.REGISTRY_FILE,
+                          complete_services_file=COMPLETE_SERVICES_FILE)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class BuildResult:
     files: int
     warnings: tuple
     seconds: float
+    coverage: tuple = ()  # one line per language and service (services.coverage_lines)
 
 
 def build_command(args):
@@ -91,6 +96,8 @@ def build_command(args):
     result = build_site(data, out, settings, strict=args.strict, warn=report_warnings, inputs=inputs)
     print(f"built {out}: {result.pages} pages, {result.files} files, {len(result.warnings)} warning(s), "
           f"{result.seconds:.2f} s")
+    if result.coverage:
+        print("\n".join(result.coverage))
     return 0
 
 
@@ -119,7 +126,8 @@ def build_site(data, out, settings, strict=False, warn=None, inputs=None, worker
             gc.freeze()
             gc.unfreeze()
             gc.enable()
-    return BuildResult(outcome["pages"], outcome["files"], outcome["warnings"], time.perf_counter() - started)
+    return BuildResult(outcome["pages"], outcome["files"], outcome["warnings"], time.perf_counter() - started,
+                       outcome["coverage"])
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,7 @@ class SiteContent:
     redirects: dict
     notes: object
     warnings: tuple
+    complete: frozenset | None = None  # services.read_complete_services
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,9 @@ def read_inputs(dataset, inputs):
     prefixes = {c.prefix for c in dataset.codes} | {r.code.prefix for r in retired}
     notes, warnings = (load_notes(inputs.notes_dir, known, {p or "_" for p in prefixes})
                        if inputs.notes_dir else (None, []))
-    return SiteContent(dataset, retired, redirects, notes, tuple(warnings))
+    complete = read_complete_services(inputs.complete_services_file)
+    warnings += unknown_services(complete, dataset.sources, inputs.complete_services_file)
+    return SiteContent(dataset, retired, redirects, notes, tuple(warnings), complete)
 
 
 # Below this many codes, forking workers costs more than it saves.
@@ -221,12 +232,12 @@ def write_site(content, settings, inputs, strict, warn, outcome, staging, worker
     for path, text in shared_files(settings, listed):
         writer.write(path, text)
         files += 1
-    api = [urls.API_DATASET_PATH, urls.API_CODES_PATH, urls.API_SCHEMA_PATH] + \
-        [urls.api_code_path(c) for c in codes_with_pages(content)]
+    api = api_paths(content)
     published = frozenset(pages + api)
     before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
     lifecycle.check_registry(before, published, inputs.registry_file)
-    outcome.update(published=published | before, pages=len(pages) + 2,
+    outcome.update(coverage=tuple(coverage_report(content, inputs.content_locale_dir)),
+                   published=published | before, pages=len(pages) + 2,
                    files=len(pages) + files + len(api),
                    warnings=tuple(warnings))
 
@@ -340,7 +351,7 @@ class LanguageBuilder:
     def __init__(self, lang, content, settings, content_locale_dir, staging):
         self.lang, self.settings = lang, settings
         self.views = SiteViews(content.dataset, lang, content_locale_dir, content.retired, content.redirects,
-                               content.notes)
+                               content.notes, content.complete)
         self.renderer, self.writer = PageRenderer(make_environment(lang), settings), TreeWriter(staging)
         self._reported = 0  # texts found missing, reported by earlier calls
 

@@ -203,8 +203,10 @@ def pretty_json(text):
 class SiteViews:
     """Build the view data of one language from the dataset."""
 
-    def __init__(self, dataset, lang, locale_dir=None, retired=(), redirects=None, notes=None):
+    def __init__(self, dataset, lang, locale_dir=None, retired=(), redirects=None, notes=None, complete=None):
         self.dataset = dataset
+        # Services whose untranslated texts are warnings (None: every service's).
+        self.complete = complete
         self.lang = lang
         self._locale = {"locale_dir": locale_dir} if locale_dir else {}
         self.translator = ContentTranslator(lang, **self._locale)
@@ -223,13 +225,17 @@ class SiteViews:
 
     # ------------------------------------------------------------ texts and services
 
-    def pick(self, texts, place):
-        """The text of {lang: text} for this language: upstream, reused, catalog, else a fallback."""
+    def pick(self, texts, place, services=()):
+        """The text of {lang: text} for this language: upstream, reused, catalog, else a fallback.
+
+        A fallback is a warning (translator.missing) if one of `services` is declared complete;
+        the others' are counted in the coverage the build reports.
+        """
         chosen = svc.choose_text(texts, self.lang, self.reuse, self.translator.messages)
         if chosen is None:
             return None
         kind, text, lang, via = chosen
-        if kind == svc.FALLBACK:
+        if kind == svc.FALLBACK and (self.complete is None or not services or self.complete & set(services)):
             self.translator.missing.setdefault(text, place)
         return LocalText(text, lang, fallback=kind == svc.FALLBACK, via=via)
 
@@ -251,9 +257,10 @@ class SiteViews:
 
     def _row(self, code, statuses_listed=None):
         first = code.entries[0]
-        summary = self.pick(first.description, f"{code.code} description") \
-            or self.pick(first.solution, f"{code.code} solution")
-        solution = self.pick(first.solution, f"{code.code} solution")
+        services = svc.entry_services(first, self.sources, self._service_order)
+        summary = self.pick(first.description, f"{code.code} description", services) \
+            or self.pick(first.solution, f"{code.code} solution", services)
+        solution = self.pick(first.solution, f"{code.code} solution", services)
         check = LocalText(svc.first_sentence(plain_text(solution.text)), solution.lang, solution.fallback,
                           solution.via) if solution else None
         statuses = _statuses(code)
@@ -291,18 +298,14 @@ class SiteViews:
         groups = {}
         for code, row in listed:
             groups.setdefault(code.prefix, []).append(row)
-        coverage = dict.fromkeys(svc.TEXT_KINDS, 0)
-        for code, _ in listed:
-            for entry in code.entries:
-                if service.id not in svc.entry_services(entry, self.sources, self._service_order):
-                    continue
-                for texts in (entry.description, entry.solution):
-                    chosen = svc.choose_text(texts, self.lang, self.reuse, self.translator.messages)
-                    if chosen:
-                        coverage[chosen[0]] += 1
         return ServiceView(self._refs[service.id], service.names, service.pages, service.retrieved(),
                            tuple(row for _, row in listed),
-                           tuple((p, tuple(r)) for p, r in groups.items()) if len(groups) > 1 else (), coverage)
+                           tuple((p, tuple(r)) for p, r in groups.items()) if len(groups) > 1 else (),
+                           self._coverage[service.id])
+
+    @functools.cached_property
+    def _coverage(self):
+        return svc.coverage(self.dataset.codes, self.sources, self.lang, self.reuse, self.translator.messages)
 
     def _note(self, kind, key):
         return self.notes.pick(kind, key, self.lang) if self.notes else None
@@ -423,9 +426,9 @@ class SiteViews:
 
     def _entry(self, code, number, entry):
         place = f"{code.code}" + (f" entry {number}" if len(code.entries) > 1 else "")
-        description = self.pick(entry.description, f"{place} description")
-        solution = self.pick(entry.solution, f"{place} solution")
         services = svc.entry_services(entry, self.sources, self._service_order)
+        description = self.pick(entry.description, f"{place} description", services)
+        solution = self.pick(entry.solution, f"{place} solution", services)
         restated = solution is not None and svc.restates(
             plain_text(solution.text), [entry.message] + [plain_text(t) for t in entry.description.values()]
             + ([plain_text(description.text)] if description else []))
@@ -470,7 +473,8 @@ class SiteViews:
         return tuple(self._source_view(s) for s in chosen.values())
 
     def _source_view(self, source):
-        tr = self.translator.translate
+        def tr(text, lang, place):
+            return self.pick({lang: text}, place, (source.service,)) if text else LocalText(text, lang)
         place = f"{source.id}"
         intro = tuple(SectionView(tr(s.heading, source.language, f"{place} intro heading") if s.heading else None,
                                   tr(s.body, source.language, f"{place} intro"))

@@ -104,3 +104,10 @@ def test_api_dataset_is_its_json_encoded_whole(data):
     whole = {**model.dataset_to_json(dataset, codes=False), **extra, "codes": documents}
     assert spliced == compact_json(whole) + "\n"
     assert json.loads(spliced) == whole
+
+
+def test_api_paths_are_the_files_api_files_writes(built_site):
+    written = {p.relative_to(built_site).as_posix() for p in (built_site / "api").rglob("*.json")}
+    from errdex.site import SiteInputs, read_inputs
+    content = read_inputs(model.load(ROOT / "source" / "errors.json"), SiteInputs())
+    assert set(api.api_paths(content)) == written

@@ -10,6 +10,7 @@ same sentence translated on another service's page (found by its normalised text
 content catalog; else the other language's text, shown as a labelled fallback.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -75,6 +76,7 @@ def entry_services(entry, sources, order):
     return tuple(sorted(found, key=order.get))
 
 
+@functools.lru_cache(maxsize=16384)  # recurring sentences, looked up once per language and page
 def normalise(text):
     """A text as compared across services: one space for any whitespace, one punctuation width."""
     return " ".join(text.translate(_WIDE).split())
@@ -184,12 +186,14 @@ def restates(solution, others):
     True when nearly every two-character piece of it, fillers ("请检查", "check") left out,
     is in one of the other texts (same language or not).
     """
-    pieces = _bigrams(solution)
+    folded = _fold(solution)
+    pieces = {folded[i:i + 2] for i in range(len(folded) - 1)}
     if not pieces:
         return True
-    return any(len(pieces & _bigrams(other)) >= 0.75 * len(pieces) for other in others if other)
+    need = 0.75 * len(pieces)
+    return any(sum(piece in other for piece in pieces) >= need for other in map(_fold, filter(None, others)))
 
 
-def _bigrams(text):
-    folded = _FILLER.sub("", text.casefold())
-    return {folded[i:i + 2] for i in range(len(folded) - 1)}
+@functools.lru_cache(maxsize=16384)
+def _fold(text):
+    return _FILLER.sub("", text.casefold())

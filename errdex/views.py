@@ -92,7 +92,8 @@ class EntryView:
     extra: tuple
     services: tuple = ()  # ServiceRef of the services whose pages list this entry
     restated: bool = False  # the solution only repeats the message or description
-    reused_from: dict = field(default_factory=dict)  # field -> service name whose page translated it
+    description_via: str | None = None  # the service whose page translated it, if reused
+    solution_via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ class SiteViews:
         self.services = svc.services_of(dataset.sources)
         self._service_order = {sid: i for i, sid in enumerate(self.services)}
         self._refs = {sid: self._service_ref(service) for sid, service in self.services.items()}
+        self._code_services = {}  # code: (Code, its ServiceRefs)
         self.reuse = svc.reuse_index(dataset.codes, self.sources)
         self.rows = tuple(self._row(code) for code in dataset.codes)
         self.retired = tuple(retired)
@@ -244,9 +246,17 @@ class SiteViews:
                           urls.service_path(self.lang, service.id), service.url(self.lang))
 
     def code_services(self, code):
-        """ServiceRef of every service that lists a code, in the services' order."""
-        found = {sid for entry in code.entries for sid in svc.entry_services(entry, self.sources, self._service_order)}
-        return tuple(self._refs[sid] for sid in sorted(found, key=self._service_order.get))
+        """ServiceRef of every service that lists a code, in the services' order (made once a code)."""
+        known = self._code_services.get(code.code)
+        if known is None or known[0] is not code:
+            found = {sid for entry in code.entries for sid in self.entry_services(entry)}
+            known = self._code_services[code.code] = (
+                code, tuple(self._refs[sid] for sid in sorted(found, key=self._service_order.get)))
+        return known[1]
+
+    def entry_services(self, entry):
+        """The service ids of an entry, in the services' order."""
+        return svc.entry_services(entry, self.sources, self._service_order)
 
     def via_name(self, text):
         """The name of the service whose page gave a reused translation, else None."""
@@ -257,7 +267,7 @@ class SiteViews:
 
     def _row(self, code, statuses_listed=None):
         first = code.entries[0]
-        services = svc.entry_services(first, self.sources, self._service_order)
+        services = self.entry_services(first)
         summary = self.pick(first.description, f"{code.code} description", services) \
             or self.pick(first.solution, f"{code.code} solution", services)
         solution = self.pick(first.solution, f"{code.code} solution", services)
@@ -336,7 +346,8 @@ class SiteViews:
                 for other in by_message.get(entry.message, ()):
                     if other.code != code.code and len(same) < SAME_MESSAGE_LIMIT:
                         same[other.code] = other
-            entries = tuple(self._entry(code, i, e) for i, e in enumerate(code.entries, start=1))
+            note = self._note("code", code.code)
+            entries = tuple(self._entry(code, i, e, note is not None) for i, e in enumerate(code.entries, start=1))
             services = self.code_services(code)
             several = len({e.services for e in entries}) > 1
             headline = self._headline(code, row)
@@ -348,7 +359,7 @@ class SiteViews:
                 same_message=tuple(same.values()),
                 previous=rows[index - 1] if index > 0 else None,
                 next=rows[index + 1] if index + 1 < len(rows) else None,
-                note=self._note("code", code.code), retired_on=retired_on.get(code.code),
+                note=note, retired_on=retired_on.get(code.code),
                 last_listed=last_listed.get(code.code), services=services, several_services=several,
                 title=cut_at_word(headline, room), description=cut_at_word(_summary(entries[0]), DESCRIPTION_LIMIT))
 
@@ -424,16 +435,15 @@ class SiteViews:
             return plain_text(row.summary.text)
         return code.entries[0].message or (plain_text(row.summary.text) if row.summary else "")
 
-    def _entry(self, code, number, entry):
+    def _entry(self, code, number, entry, noted=False):
         place = f"{code.code}" + (f" entry {number}" if len(code.entries) > 1 else "")
-        services = svc.entry_services(entry, self.sources, self._service_order)
+        services = self.entry_services(entry)
         description = self.pick(entry.description, f"{place} description", services)
         solution = self.pick(entry.solution, f"{place} solution", services)
-        restated = solution is not None and svc.restates(
+        # Only a note's place depends on it: without one, it is not worked out.
+        restated = noted and solution is not None and svc.restates(
             plain_text(solution.text), [entry.message] + [plain_text(t) for t in entry.description.values()]
             + ([plain_text(description.text)] if description else []))
-        reused = {name: self.via_name(text) for name, text in (("description", description), ("solution", solution))
-                  if text is not None and text.via and self.via_name(text)}
         return EntryView(
             number=number, suffix="" if number == 1 else f"-{number}",
             http_status=entry.http_status, reason=reason_phrase(entry.http_status),
@@ -445,7 +455,7 @@ class SiteViews:
             variants=tuple(self._variant(v) for v in entry.variants),
             origins=tuple(self._origin(o) for o in entry.origins if o.source in self.sources),
             extra=tuple(sorted(entry.extra.items())), services=tuple(self._refs[s] for s in services),
-            restated=restated, reused_from=reused)
+            restated=restated, description_via=self.via_name(description), solution_via=self.via_name(solution))
 
     def _variant(self, variant):
         source = self.sources.get(variant["source"])

@@ -170,10 +170,11 @@ def test_copy_for_ticket_puts_a_ready_answer_on_the_clipboard(new_context, site_
     page.click("button.copy-ticket")
     page.wait_for_function("document.querySelector('button.copy-ticket').textContent === 'Copied'")
     text = page.evaluate("navigator.clipboard.readText()")
-    assert text.startswith("AIS.0014 · The JSON format of the input data is incorrect.\nService: ")
+    assert text.startswith("AIS.0014 · The JSON format of the input data is incorrect.\nService: Image Recognition\n")
     assert "HTTP status: 400 Bad Request\n" in text
     assert "What to check: Check the JSON format of the input data.\n" in text
-    assert "python3 -m json.tool < body.json" in text  # the maintainers' note, unescaped
+    assert "python3 -m json.tool < body.json" in text and "```" not in text  # the note, unescaped, unfenced
+    assert "**" not in text and "`" not in text
     # The site URL the fixture was built with is the canonical address of the page.
     assert text.endswith("https://example.test/repo/en/codes/AIS.0014/\n")
     page.click("button.copy-ticket-md")

@@ -82,14 +82,24 @@
     }
   }
 
-  /** "Copy for ticket" buttons copy the text of their <template>, with the page's address in it. */
+  /** The plain text of the ticket's Markdown: no emphasis, code marks, list marks or fences;
+      a link as its address. */
+  function plainText(markdown) {
+    return markdown.split('\n').filter(function (line) { return !/^\s*```/.test(line); }).map(function (line) {
+      return line.replace(/^- /, '').replace(/\*\*|`/g, '').replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$2');
+    }).join('\n');
+  }
+
+  /** "Copy for ticket" buttons copy their <template>'s Markdown, or its plain text, with the
+      page's address in it. */
   function setUpTicketCopy(body) {
     document.querySelectorAll('[data-copy-template]').forEach(function (button) {
       var template = document.getElementById(button.getAttribute('data-copy-template'));
       if (!navigator.clipboard || !template) return;
       button.hidden = false;
       button.addEventListener('click', function () {
-        var text = template.content.textContent.split('{link}').join(pageAddress());
+        var markdown = template.content.textContent.split('{link}').join(pageAddress());
+        var text = button.getAttribute('data-copy-as') === 'markdown' ? markdown : plainText(markdown);
         copyText(button, text, body.getAttribute('data-word-copied'));
       });
     });

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from . import model, urls
 from . import services as svc
+from .errors import BuildError
+from .gather import codes_with_pages
 from .i18n import ContentTranslator
 from .pipeline import compact_json
 
@@ -38,7 +40,7 @@ class ApiContext:
 
 
 def api_context(content, locale_dir=None):
-    """The ApiContext of a site's content (site.SiteContent) and its content catalogs."""
+    """The ApiContext of a site's content (gather.SiteContent) and its content catalogs."""
     dataset = content.dataset
     sources = {s.id: s for s in dataset.sources}
     services = svc.services_of(dataset.sources)
@@ -52,12 +54,6 @@ def coverage_report(content, locale_dir=None):
     """The build's lines of translation coverage, per language and service."""
     context = api_context(content, locale_dir)
     return svc.coverage_lines(content.dataset.codes, context.sources, context.catalogs, context.reuse)
-
-
-def codes_with_pages(content):
-    """Every code that has a page: current, retired and redirected ones."""
-    return ([c.code for c in content.dataset.codes] + [r.code.code for r in content.retired]
-            + sorted(content.redirects))
 
 
 def api_paths(content):
@@ -142,7 +138,7 @@ def dataset_json_pieces(dataset, code_texts, extra):
     # is the key, not text inside a value.
     empty = '{"codes":[]'
     if not rest.startswith(empty):
-        raise AssertionError(f"dataset JSON starts {rest[:20]!r}, not {empty!r}")
+        raise BuildError(f"the dataset's JSON starts {rest[:20]!r}, not {empty!r}: a key sorts before 'codes'")
     yield '{"codes":['
     for number, text in enumerate(code_texts):
         yield "," + text if number else text

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError
+from .languages import HTML_LANG, OTHER  # noqa: F401 (importers take them from here too)
 from .pipeline import write_atomic
 
 def N_(text):
@@ -31,8 +32,6 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "source" / "locale"
 # Catalogs compiled by Babel, kept by content: a build whose PO files have not changed
 # needs no Babel (its import alone is a tenth of the seed site's build).
 COMPILED_DIR = Path(__file__).resolve().parent.parent / "build" / "catalogs"
-HTML_LANG = {"zh": "zh-CN", "en": "en"}
-OTHER = {"zh": "en", "en": "zh"}
 
 
 def catalog_path(lang, domain, locale_dir=LOCALE_DIR):
@@ -81,6 +80,25 @@ def interface_translations(lang, locale_dir=LOCALE_DIR):
     return gnu_translations(catalog_path(lang, "messages", locale_dir), lang)
 
 
+class _Untranslated(gettext.NullTranslations):
+    """The last fallback of a catalog: None says that it has no translation of a text."""
+
+    def gettext(self, message):
+        return None
+
+
+class CatalogLookup:
+    """`get(text)`: a catalog's translation of a text, or None (gettext would return the text)."""
+
+    def __init__(self, translations):
+        translations.add_fallback(_Untranslated())
+        self._gettext = translations.gettext
+
+    def get(self, text):
+        # gettext("") is the catalog's header, not a translation.
+        return self._gettext(text) if text else None
+
+
 @dataclass(frozen=True)
 class LocalText:
     """A text as shown on a page: its language, and whether it is a fallback."""
@@ -96,11 +114,7 @@ class ContentTranslator:
 
     def __init__(self, lang, locale_dir=LOCALE_DIR):
         self.lang = lang
-        path = catalog_path(lang, "content", locale_dir)
-        # The compiled catalog holds exactly the translated, non-fuzzy messages (and a header
-        # under ""); _catalog is GNUTranslations' dictionary of them, stable since Python 2.
-        catalog = gnu_translations(path, lang)._catalog if path.exists() else {}
-        self.messages = {key: text for key, text in catalog.items() if key and isinstance(key, str)}
+        self.messages = CatalogLookup(gnu_translations(catalog_path(lang, "content", locale_dir), lang))
         self.missing = {}  # text -> first place it was needed
 
     def pick(self, texts, place):

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from . import codes as code_syntax
 from .errors import DataError
+from .languages import LANGUAGES
 
 SCHEMA_VERSION = 1
-LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from .codes import CODE_RE
 from .i18n import LocalText
+from .languages import LANGUAGES
 from .pipeline import read_text
 
 NOTES_DIR = Path(__file__).resolve().parent.parent / "source" / "notes"
-LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)

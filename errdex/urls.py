@@ -28,8 +28,8 @@ import functools
 import re
 
 from .codes import prefix_slug
+from .languages import LANGUAGES  # noqa: F401 (the URL scheme has a tree per language)
 
-LANGUAGES = ("zh", "en")
 # Prefixes of the ids that pages make from data (see the module docstring).
 ROW_ID_PREFIX = "row-"
 SECTION_ID_PREFIX = "sec-"

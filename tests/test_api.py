@@ -108,6 +108,7 @@ def test_api_dataset_is_its_json_encoded_whole(data):
 
 def test_api_paths_are_the_files_api_files_writes(built_site):
     written = {p.relative_to(built_site).as_posix() for p in (built_site / "api").rglob("*.json")}
-    from errdex.site import SiteInputs, read_inputs
+    from errdex.gather import read_inputs
+    from errdex.site import SiteInputs
     content = read_inputs(model.load(ROOT / "source" / "errors.json"), SiteInputs())
     assert set(api.api_paths(content)) == written

@@ -145,7 +145,9 @@ def test_results_link_to_this_language_and_show_status_message_and_marks(page, s
     assert first.locator(".search-result-status").text_content().strip().endswith("400")
     assert first.locator(".search-result-message mark").all_text_contents() == ["JSON", "format"]
     assert first.locator(".search-result-snippet").text_content()
-    assert page.locator("#search-summary").text_content().startswith("3")
+    # Ranked, not filtered: the three with both words first, then those with one of them.
+    assert page.locator("#search-summary").text_content().startswith("11")
+    assert codes_shown(page)[:3] == ["AIP.0009", "AIS.0014", "ModelArts.4105"]
 
 
 def test_markup_in_a_query_stays_text(page, site_url):
@@ -192,7 +194,7 @@ def test_header_box_keyboard(page, site_url):
     page.wait_for_url("**/zh/codes/AIS.0202/")
 
 
-def test_enter_opens_the_first_result_and_slash_types_in_fields(page, site_url):
+def test_enter_opens_the_full_results_for_words_and_slash_types_in_fields(page, site_url):
     page.goto(f"{site_url}en/search/")
     page.focus("#search-page-q")
     page.keyboard.type("a/b")
@@ -200,7 +202,31 @@ def test_enter_opens_the_first_result_and_slash_types_in_fields(page, site_url):
     page.focus("#search-q")
     page.keyboard.type("token为空")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/en/codes/ModelArts.4101/")
+    page.wait_for_url(re.compile(r"/en/search/\?q=token"))
+    page.wait_for_selector("#search-results li")
+    assert codes_shown(page)[0] == "ModelArts.4101"
+
+
+@pytest.mark.parametrize("query", ["ais.0014", '{"error_code": "AIS.0014", "error_msg": "The JSON format is wrong"}'])
+def test_enter_opens_the_code_page_for_a_code_or_a_paste_with_one_code(page, site_url, query):
+    page.goto(f"{site_url}en/")
+    page.fill("#search-q", query)
+    page.press("#search-q", "Enter")
+    page.wait_for_url("**/en/codes/AIS.0014/")
+
+
+def test_the_popup_ends_with_all_results_and_shows_the_count(page, site_url):
+    page.goto(f"{site_url}zh/")
+    page.fill("#search-q", "image")
+    last = page.locator("#search-popup [role=option]").last
+    expect(last).to_have_text(re.compile(r"\d+"))
+    total = int(re.search(r"\d+", last.text_content()).group())
+    assert total > 8 and page.locator("#search-popup .search-result").count() == 8
+    assert urlsplit(last.get_attribute("href")).path == "/repo/zh/search/"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/zh/search/?q=image")
+    expect(page.locator("#search-summary")).to_have_text(re.compile(rf"^{total}\b"))
 
 
 def test_deep_link_typing_and_the_back_button(page, site_url):

@@ -9,6 +9,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.browsing import NOT_FOUND_MESSAGE
+
 # (language of the site, query, the code that must come first)
 FIRST_RESULTS = [
     # A code in any spelling, the number alone, a prefix or a partial code.
@@ -78,6 +80,17 @@ FIRST_RESULTS = [
 @pytest.fixture
 def page(browser):
     """A fresh page that lets only 127.0.0.1 through and fails the test on console errors."""
+    yield from watched_page(browser, ignore=())
+
+
+@pytest.fixture
+def missing_page(browser):
+    """Like page, for the 404 page: Chromium logs the status of the page itself as an error."""
+    yield from watched_page(browser, ignore=(NOT_FOUND_MESSAGE,))
+
+
+def watched_page(browser, ignore):
+    """A page on a new context; fails the test on requests off 127.0.0.1 and console errors."""
     context = browser.new_context()
     outside, errors = [], []
 
@@ -91,7 +104,8 @@ def page(browser):
     context.route("**/*", only_local)
     page = context.new_page()
     page.set_default_timeout(5000)
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("console", lambda message: message.type == "error" and not any(i in message.text for i in ignore)
+            and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
@@ -251,3 +265,79 @@ def test_without_javascript_the_header_box_goes_to_the_search_page(browser, site
     page.wait_for_url("**/zh/search/?q=AIS.0014")
     assert page.locator("#search-page-q").count() == 1
     context.close()
+
+
+def help_links(page, selector="#search-help"):
+    """(class of the item, link text, href path) of the help's links."""
+    return page.eval_on_selector_all(f"{selector} li", """items => items.map(li => [li.className,
+        li.querySelector('a').textContent, new URL(li.querySelector('a').href).pathname + new URL(li.querySelector('a').href).hostname])""")
+
+
+def test_a_query_that_matches_nothing_shows_the_help(page, site_url):
+    page.goto(f"{site_url}en/search/?q={quote('zebra quagga')}")
+    help_block = page.locator("#search-help .search-help")
+    expect(help_block).to_be_visible()
+    assert "Nothing matches" in help_block.locator(".search-help-lead").text_content()
+    assert page.locator("#search-results li").count() == 0
+    links = help_block.locator(".search-help-links a")
+    assert urlsplit(links.first.get_attribute("href")).path == "/repo/en/"
+    assert links.last.get_attribute("href") == "https://apierrorcenter.developer.huaweicloud.com/apierrorcenter"
+
+
+def test_an_unknown_code_offers_the_closest_codes_and_the_prefix_page(page, site_url):
+    page.goto(f"{site_url}zh/search/?q=AIS.0016")
+    codes = page.locator("#search-help .search-help-code")
+    expect(codes.first).to_have_text("AIS.0015")
+    assert all(code.startswith("AIS.") for code in codes.all_text_contents())
+    prefix = page.locator("#search-help .search-help-prefix a")
+    assert urlsplit(prefix.get_attribute("href")).path == "/repo/zh/AIS/"
+
+
+def test_a_prefix_the_site_does_not_cover_says_where_it_is_documented(page, site_url):
+    page.goto(f"{site_url}en/search/?q=APIGW.0301")
+    elsewhere = page.locator("#search-help .search-help-elsewhere a")
+    expect(elsewhere).to_contain_text("APIGW")
+    assert elsewhere.get_attribute("href") == "https://support.huaweicloud.com/devg-apisign/api-sign-errorcode.html"
+    # The code with the closest spelling is offered too.
+    assert page.locator("#search-help .search-help-code").first.text_content() == "APIG.0301"
+
+
+def test_the_header_box_offers_the_closest_codes_for_an_unknown_code(page, site_url):
+    page.goto(f"{site_url}en/")
+    page.fill("#search-q", "AIS.9999")
+    group = page.locator("#search-popup [role=group]")
+    expect(group).to_be_visible()
+    assert group.locator(".search-result-code").first.text_content().startswith("AIS.")
+    page.press("#search-q", "Enter")  # not a code the site has: the full results and help
+    page.wait_for_url("**/en/search/?q=AIS.9999")
+
+
+def test_the_404_page_for_an_unknown_code_offers_codes_of_its_prefix(missing_page, site_url):
+    page = missing_page
+    page.goto(f"{site_url}en/codes/AIS.9999/")
+    help_en = page.locator("[data-search-help][data-input='q-404-en']")
+    expect(help_en).to_be_visible()
+    codes = help_en.locator(".search-help-code").all_text_contents()
+    assert codes and all(code.startswith("AIS.") for code in codes)
+    assert urlsplit(help_en.locator(".search-help-code").first.get_attribute("href")).path.startswith("/repo/en/codes/AIS.")
+    assert urlsplit(help_en.locator(".search-help-prefix a").get_attribute("href")).path == "/repo/en/AIS/"
+    help_zh = page.locator("[data-search-help][data-input='q-404-zh']")
+    expect(help_zh.locator(".search-help-prefix a")).to_have_text("全部 AIS 错误码")
+    assert urlsplit(help_zh.locator(".search-help-prefix a").get_attribute("href")).path == "/repo/zh/AIS/"
+
+
+def test_the_404_page_for_an_uncovered_prefix_says_where_it_is_documented(missing_page, site_url):
+    page = missing_page
+    page.goto(f"{site_url}APIGW.0301")
+    elsewhere = page.locator("[data-input='q-404-en'] .search-help-elsewhere a")
+    expect(elsewhere).to_have_attribute("href", "https://support.huaweicloud.com/devg-apisign/api-sign-errorcode.html")
+
+
+def test_results_name_their_service_and_can_be_narrowed_to_one(page, site_url):
+    search_page(page, site_url, "en", "token")
+    assert page.locator("#search-results .search-result-service").first.text_content() == "Image Recognition"
+    page.goto(f"{site_url}en/search/?q=token&service=image-recognition")
+    page.wait_for_selector("#search-results li")
+    expect(page.locator("#search-filter")).to_contain_text("Image Recognition")
+    page.goto(f"{site_url}en/search/?q=token&service=no-such-service")
+    expect(page.locator("#search-summary")).to_have_text("No results")

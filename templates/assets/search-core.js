@@ -104,6 +104,41 @@
     return run.replace(FILLERS_RE, ' ').split(PARTICLES_RE).flatMap((part) => part.split(' ')).filter(Boolean);
   }
 
+  /** A CJK run cut at the phrases of a dictionary (longest first), which stand as runs of their own.
+
+      Bigrams across a phrase's edge are noise: 签名不对 is 签名 and 不对, not 名不. */
+  function splitAtPhrases(run, phrases) {
+    if (!phrases || !phrases.size) return [run];
+    const longest = Math.max(...[...phrases].map((phrase) => phrase.length));
+    const pieces = [];
+    let start = 0;
+    let i = 0;
+    while (i < run.length) {
+      let found = '';
+      for (let length = Math.min(longest, run.length - i); length >= 2 && !found; length--) {
+        if (phrases.has(run.slice(i, i + length))) found = run.slice(i, i + length);
+      }
+      if (!found) {
+        i++;
+        continue;
+      }
+      if (i > start) pieces.push(run.slice(start, i));
+      pieces.push(found);
+      i += found.length;
+      start = i;
+    }
+    if (start < run.length) pieces.push(run.slice(start));
+    return pieces;
+  }
+
+  /** The CJK phrases of the synonyms table, as a Set (made once per lexicon). */
+  const cjkPhrasesOf = new WeakMap();
+  function cjkPhrases(lexicon) {
+    if (!lexicon || !lexicon.synonyms) return null;
+    if (!cjkPhrasesOf.has(lexicon)) cjkPhrasesOf.set(lexicon, new Set(lexicon.synonyms.map((s) => s[0]).filter(isCjk)));
+    return cjkPhrasesOf.get(lexicon);
+  }
+
   /** Fold a code for lookups: width, case and separators ignored (ais0014 == AIS.0014). */
   function foldCode(text) {
     return normalize(text).replace(/[\s._-]+/g, '');
@@ -170,7 +205,9 @@
     const folded = foldChinese(normalize(raw), lexicon && lexicon.fold);
     const all = segments(folded);
     const sequence = all.filter((run) => !isCjk(run));
-    const runs = unique(all.filter(isCjk).flatMap(withoutParticles)).slice(0, MAX_GROUPS);
+    const phrases = cjkPhrases(lexicon);
+    const runs = unique(all.filter(isCjk).flatMap(withoutParticles).flatMap((run) => splitAtPhrases(run, phrases)))
+      .slice(0, MAX_GROUPS);
     return {
       key,
       codes: unique([key, ...codesInText(raw)].filter(Boolean)),
@@ -437,13 +474,14 @@
     }
   }
 
-  /** Close the current part: add it to the totals (scaled, and only where `needed` terms hit). */
-  function closePart(board, scale, needed, literal) {
+  /** Close the current part: add it to the totals (scaled, and only where `needed` terms hit;
+      with `of`, also scaled by the share of its `of` terms that hit). */
+  function closePart(board, scale, needed, literal, of) {
     const { total, matched, part, hits, touched, partTouched } = board;
     for (const doc of partTouched) {
       if (hits[doc] >= needed && part[doc] > 0) {
         if (!total[doc]) touched.push(doc);
-        total[doc] += part[doc] * scale;
+        total[doc] += part[doc] * scale * (of ? Math.min(1, hits[doc] / of) : 1);
         if (literal) matched[doc]++;
       }
       part[doc] = 0;
@@ -479,11 +517,14 @@
     return ngrams(run).map((gram) => matchingTerms(index, gram, false).filter((term) => term.exact));
   }
 
-  /** Score a CJK run: the mean of its bigrams' weights (each bigram found adds its share). */
+  /** Score a CJK run: the mean of its bigrams' weights, times the share of its bigrams found.
+
+      Bigrams are not words: a document holding all of a run's bigrams in its description
+      must rank above one holding half of them (集群 and 存在 of 集群不存在) in its message. */
   function scoreRun(board, index, run) {
     const grams = gramTerms(index, run);
     for (const terms of grams) for (const term of terms) addTerm(board, term, termRarity(index, term), true);
-    closePart(board, 1 / grams.length, 1, true);
+    closePart(board, 1 / grams.length, 1, true, grams.length);
   }
 
   /** Score a synonym's phrase: only documents holding all of its terms, below a literal match. */
@@ -548,8 +589,9 @@
   function search(query, index, withTerms) {
     const special = new Map();
     codeHits(query, index, special);
-    if (!withTerms) return { special, terms: NO_TERMS, candidates: [] };
-    return { special, terms: termHits(query, index), candidates: templateCandidates(query, index) };
+    const codeShaped = query.codeShaped;
+    if (!withTerms) return { special, terms: NO_TERMS, candidates: [], codeShaped };
+    return { special, terms: termHits(query, index), candidates: templateCandidates(query, index), codeShaped };
   }
 
   /** Keep the hits of documents a filter allows (a Set of documents), or all without one. */
@@ -561,7 +603,7 @@
     const pick = (array) => array.constructor.from(keep.map((i) => array[i]));
     const terms = { ...found.terms, docs: pick(found.terms.docs), scores: pick(found.terms.scores),
       matched: pick(found.terms.matched) };
-    return { special, terms, candidates: found.candidates.filter((doc) => allowed.has(doc)) };
+    return { ...found, special, terms, candidates: found.candidates.filter((doc) => allowed.has(doc)) };
   }
 
   /** The best `limit` hits ({doc, tier, score}), the number of documents found, and whether the best is weak. */
@@ -579,7 +621,7 @@
     }
     const terms = top.map((i) => ({ doc: docs[i], tier: TIER.TERMS, score: scores[i] }));
     const coverage = special.length ? 1 : (top.length && parts ? matched[top[0]] / parts : 0);
-    return { total, hits: special.concat(terms).slice(0, limit), weak: coverage < WEAK_COVERAGE };
+    return { total, hits: special.concat(terms).slice(0, limit), weak: coverage < WEAK_COVERAGE || (!special.length && found.codeShaped) };
   }
 
   /** The documents to load to show `limit` results: the best ones and the template candidates. */
@@ -710,7 +752,7 @@
   }
 
   const api = {
-    TIER, MATCH, normalize, foldTable, foldChinese, segments, ngrams, tokenize, withoutParticles, foldCode,
+    TIER, MATCH, normalize, foldTable, foldChinese, segments, ngrams, tokenize, withoutParticles, splitAtPhrases, foldCode,
     skeleton, templatePieces, matchTemplate, codesInText, synonymPhrases, parseQuery, isEmpty, needsLexicon,
     shardOf, shardsFor, shardsNeeded, letterPrefix, rangeDocs, deletions, typoKeys, editDistance, allowedEdits,
     typoWords, typoShards, corrections, addTypos, search, narrowTo, docsNeeded, finish, rank, helpCode,

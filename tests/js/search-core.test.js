@@ -405,3 +405,27 @@ test('highlight marks corrections, synonyms and folded characters', () => {
   const text = 'The token of 账户';
   assert.deepEqual(core.highlight(text, query, FOLD).map(([a, b]) => text.slice(a, b)), ['token', '账户']);
 });
+
+test('CJK runs are cut at the synonyms\u2019 phrases, longest first', () => {
+  const phrases = new Set(['不对', '太多', '请求太多了']);
+  assert.deepEqual(core.splitAtPhrases('签名不对', phrases), ['签名', '不对']);
+  assert.deepEqual(core.splitAtPhrases('请求太多', phrases), ['请求', '太多']);
+  assert.deepEqual(core.splitAtPhrases('不对不对', phrases), ['不对', '不对']);
+  assert.deepEqual(core.splitAtPhrases('账户冻结', phrases), ['账户冻结']);
+  assert.deepEqual(core.splitAtPhrases('账户冻结', null), ['账户冻结']);
+  assert.deepEqual(core.parseQuery('签名不对吗', { synonyms: [['不对', ['错误']]] }).runs, ['签名', '不对']);
+});
+
+test('a run scores by the share of its bigrams a document holds', () => {
+  const docs = [
+    { code: 'C.1', status: 400, message: '集群名已经存在。', text: '' },
+    { code: 'C.2', status: 400, message: 'The cluster does not exist.', text: '集群不存在。' },
+  ];
+  const index = tinyIndex(docs);
+  assert.deepEqual(rankedIn(index, '集群不存在').hits.map((hit) => docs[hit.doc].code), ['C.2', 'C.1']);
+});
+
+test('a code-shaped query that no code has is weak: the help offers the closest codes', () => {
+  assert.equal(ranked('AIS.9999').weak, true);
+  assert.equal(ranked('ModelArts 4101').weak, false);
+});

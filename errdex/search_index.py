@@ -200,13 +200,31 @@ def record_fields(record):
 
 # The fields of a record's texts, by record key: descriptions, solutions, notes ({lang: [text]}).
 TEXT_FIELDS = (("texts", FIELD_DESCRIPTION), ("solutions", FIELD_SOLUTION), ("notes", FIELD_NOTES))
+_LATIN_RE = re.compile("[A-Za-z]")
+
+
+def message_languages(record):
+    """The languages the record's messages are written in: zh if one holds CJK, en if one
+    holds Latin letters."""
+    messages = [m for m in record["messages"] if m]
+    return {lang for lang, pattern in (("zh", _CJK_RE), ("en", _LATIN_RE)) if any(map(pattern.search, messages))}
 
 
 def text_field_terms(record):
-    """[(field bit, terms)] of a record's descriptions, solutions and notes (both languages)."""
-    found = []
+    """[(field bits, terms)] of a record's descriptions, solutions and notes (both languages).
+
+    A description in a language the messages are not written in stands for the message in
+    that language (Chinese pages often give an English message and a Chinese description):
+    its terms weigh as the message's too, as those of a page whose message is in it do.
+    """
+    found, languages = [], message_languages(record)
     for key, field in TEXT_FIELDS:
         by_lang = record.get(key) or {}
+        if field == FIELD_DESCRIPTION:
+            for lang, texts in sorted(by_lang.items()):
+                if texts:
+                    found.append((field | (0 if lang in languages else FIELD_MESSAGE), _joined_terms(texts)))
+            continue
         terms = frozenset().union(*[_joined_terms(texts) for texts in by_lang.values() if texts])
         if terms:
             found.append((field, terms))
@@ -214,7 +232,7 @@ def text_field_terms(record):
 
 
 def text_groups(fields):
-    """[(field bits, terms)] that split the terms of [(field bit, terms)] by the set of fields
+    """[(field bits, terms)] that split the terms of [(field bits, terms)] by the set of fields
     holding them: set operations in C instead of a dictionary update per term."""
     if len(fields) <= 1:
         return fields
@@ -224,7 +242,8 @@ def text_groups(fields):
         outside = [terms for i, (_, terms) in enumerate(fields) if not mask >> i & 1]
         group = frozenset.intersection(*inside).difference(*outside)
         if group:
-            groups.append((sum(bit for i, (bit, _) in enumerate(fields) if mask >> i & 1), group))
+            groups.append((functools.reduce(operator.or_, (bits for i, (bits, _) in enumerate(fields) if mask >> i & 1)),
+                           group))
     return groups
 
 
@@ -248,7 +267,7 @@ def inverted_index(records):
             for append in map(appenders.__getitem__, terms - fields.keys()):
                 append(posting)
         for term, field_bits in fields.items():
-            text_bits = sum(bits for bits, terms in texts if term in terms)
+            text_bits = next((bits for bits, terms in texts if term in terms), 0)
             appenders[term](doc << FIELD_SHIFT | field_bits | text_bits)
     return appenders.postings
 

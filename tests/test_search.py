@@ -138,9 +138,23 @@ def test_terms_carry_their_fields_from_both_languages_without_placeholders(tmp_p
     assert terms["405"] == {0: status}
     assert terms["token"] == {0: message}
     assert terms["the"] == {0: message | text}
-    assert terms["账户"] == {0: text} and terms["冻结"] == {0: text} and terms["冻"] == {0: text}
+    # The Chinese description stands for the message in Chinese: the message is English.
+    assert terms["账户"] == {0: message | text} and terms["冻结"] == terms["冻"] == {0: message | text}
     assert terms["account"] == {0: text}
     assert not {"0", "d", "s"} & set(terms)
+
+
+def test_a_description_weighs_as_the_message_only_in_a_language_the_messages_lack(tmp_path):
+    records = [record("A.1", message="配额不足。", zh="配额不足，无法创建。", en="Quota exceeded."),
+               record("A.2", message="Quota exceeded.", zh="配额不足。", en="The quota is used up."),
+               record("A.3", message=None, zh="配额不足。", en="No quota left.")]
+    write_search_index(records, "en", tmp_path)
+    terms = all_terms(tmp_path)
+    message, text = search_index.FIELD_MESSAGE, search_index.FIELD_DESCRIPTION
+    assert terms["配额"] == {0: message | text, 1: message | text, 2: message | text}
+    assert terms["创建"] == {0: text}
+    assert terms["quota"] == {0: message | text, 1: message | text, 2: message | text}
+    assert terms["used"] == {1: text} and terms["left"] == {2: message | text}
 
 
 def test_retired_codes_are_found_by_code_only(tmp_path):
@@ -232,7 +246,7 @@ def test_descriptions_solutions_and_notes_are_fields_of_their_own(tmp_path):
     d, s, n = search_index.FIELD_DESCRIPTION, search_index.FIELD_SOLUTION, search_index.FIELD_NOTES
     assert terms["quota"] == {0: d | s | n}
     assert terms["exceeded"] == {0: d} and terms["raise"] == {0: s} and terms["support"] == {0: n}
-    assert terms["配额"] == {0: d}
+    assert terms["配额"] == {0: d | search_index.FIELD_MESSAGE}  # the message is English
 
 
 def test_the_fields_of_a_posting_take_one_character():

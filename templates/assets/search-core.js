@@ -51,6 +51,8 @@
   const MIN_TEMPLATE_LITERAL = 10; // a template must explain this many letters of the input
   const WEAK_COVERAGE = 0.5;       // a best result matching less of the query than this is weak
   const SUGGESTIONS = 5;
+  const PHRASE_BONUS = 1.25;       // a message holding the query as typed
+  const MIN_PHRASE = 3;            // CJK runs at least this long count as typed phrases
 
   /** Fold width and case: NFKC, then lower case. */
   function normalize(text) {
@@ -154,6 +156,13 @@
     return message.split(PLACEHOLDER_RE).map(skeleton).filter(Boolean);
   }
 
+  /** The letters a piece of text counts for: a CJK character says as much as two Latin letters. */
+  function literalLength(piece) {
+    let length = piece.length;
+    for (const char of piece) if (CJK_RE.test(char)) length++;
+    return length;
+  }
+
   /** Letters of the input the template's literal text explains, or 0 if it does not match. */
   function matchTemplate(pieces, input) {
     // Leftmost matches in order are what lazy wildcards between the pieces would find.
@@ -163,7 +172,7 @@
       const found = input.indexOf(piece, position);
       if (found < 0) return 0;
       position = found + piece.length;
-      explained += piece.length;
+      explained += literalLength(piece);
     }
     return explained;
   }
@@ -184,14 +193,17 @@
   function synonymPhrases(sequence, runs, synonyms) {
     const phrases = [];
     const text = ` ${sequence.join(' ')} `;
+    const seen = new Set();
     for (const [said, written] of synonyms || []) {
       const found = isCjk(said) ? runs.some((run) => run.includes(said)) : text.includes(` ${said} `);
-      if (found) phrases.push(...written);
+      for (const phrase of found ? written : []) {
+        if (seen.has(phrase)) continue;
+        seen.add(phrase);
+        const runsOf = segments(phrase);
+        phrases.push({ phrase, said, words: runsOf.filter((r) => !isCjk(r)), runs: runsOf.filter(isCjk) });
+      }
     }
-    return unique(phrases).map((phrase) => {
-      const runsOf = segments(phrase);
-      return { phrase, words: runsOf.filter((r) => !isCjk(r)), runs: runsOf.filter(isCjk) };
-    });
+    return phrases;
   }
 
   /** Parse what the user typed into the parts each kind of matching needs.
@@ -206,14 +218,15 @@
     const all = segments(folded);
     const sequence = all.filter((run) => !isCjk(run));
     const phrases = cjkPhrases(lexicon);
-    const runs = unique(all.filter(isCjk).flatMap(withoutParticles).flatMap((run) => splitAtPhrases(run, phrases)))
-      .slice(0, MAX_GROUPS);
+    const typed = unique(all.filter(isCjk).flatMap(withoutParticles)).slice(0, MAX_GROUPS);
+    const runs = unique(typed.flatMap((run) => splitAtPhrases(run, phrases))).slice(0, MAX_GROUPS);
     return {
       key,
       codes: unique([key, ...codesInText(raw)].filter(Boolean)),
       codeShaped: /[a-z]/.test(key) && /\d/.test(key),
       words: unique(sequence).slice(0, MAX_GROUPS),
       runs,
+      phrases: typed.filter((run) => run.length >= MIN_PHRASE),
       synonyms: synonymPhrases(sequence, runs, lexicon && lexicon.synonyms).slice(0, MAX_GROUPS),
       typos: new Map(), // word -> [{term, edits}], filled in by addTypos()
       skeleton: segments(raw).join(''),
@@ -450,10 +463,23 @@
 
   // ---------------------------------------------------------------- scoring
 
-  /** Scores being added up over the parts of a query, document by document. */
+  /** Scores being added up over the parts of a query, document by document; `matched` is a
+      bit set of the query's literal parts (words, runs) a document matches, itself or by synonym. */
   function scoreboard(count) {
-    return { total: new Float32Array(count), matched: new Uint8Array(count), part: new Float32Array(count),
+    return { total: new Float32Array(count), matched: new Uint32Array(count), part: new Float32Array(count),
       hits: new Uint8Array(count), touched: [], partTouched: [] };
+  }
+
+  /** The number of bits set in a 32-bit integer. */
+  function bitCount(bits) {
+    let n = bits - ((bits >>> 1) & 0x55555555);
+    n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+    return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+  }
+
+  /** The bit of the query's literal part number i (parts past 31 do not count for coverage). */
+  function slotBit(i) {
+    return i >= 0 && i < 32 ? (1 << i) >>> 0 : 0;
   }
 
   /** Add a term's postings to the current part: its best (or, for runs and phrases, summed) weight. */
@@ -476,13 +502,13 @@
 
   /** Close the current part: add it to the totals (scaled, and only where `needed` terms hit;
       with `of`, also scaled by the share of its `of` terms that hit). */
-  function closePart(board, scale, needed, literal, of) {
+  function closePart(board, scale, needed, slots, of) {
     const { total, matched, part, hits, touched, partTouched } = board;
     for (const doc of partTouched) {
       if (hits[doc] >= needed && part[doc] > 0) {
         if (!total[doc]) touched.push(doc);
         total[doc] += part[doc] * scale * (of ? Math.min(1, hits[doc] / of) : 1);
-        if (literal) matched[doc]++;
+        matched[doc] |= slots;
       }
       part[doc] = 0;
       hits[doc] = 0;
@@ -494,7 +520,7 @@
 
       The rarity is the word's, from all the documents it matches: a rare longer word it
       starts must not outweigh the word itself. */
-  function scoreWord(board, index, query, word) {
+  function scoreWord(board, index, query, word, slot) {
     const matches = matchingTerms(index, word, word.length >= MIN_PREFIX)
       .map((term) => [term, term.exact ? MATCH.EXACT : MATCH.PREFIX]);
     for (const typo of query.typos.get(word) || []) {
@@ -504,7 +530,7 @@
     }
     const rarity = idf(Math.min(index.meta.count, matches.reduce((sum, [term]) => sum + term.size, 0)), index.meta.count);
     for (const [term, factor] of matches) addTerm(board, term, rarity * factor, false);
-    closePart(board, 1, 1, true);
+    closePart(board, 1, 1, slot);
   }
 
   /** The rarity of one term in the index. */
@@ -521,35 +547,41 @@
 
       Bigrams are not words: a document holding all of a run's bigrams in its description
       must rank above one holding half of them (集群 and 存在 of 集群不存在) in its message. */
-  function scoreRun(board, index, run) {
+  function scoreRun(board, index, run, slot) {
     const grams = gramTerms(index, run);
     for (const terms of grams) for (const term of terms) addTerm(board, term, termRarity(index, term), true);
-    closePart(board, 1 / grams.length, 1, true, grams.length);
+    closePart(board, 1 / grams.length, 1, slot, grams.length);
   }
 
-  /** Score a synonym's phrase: only documents holding all of its terms, below a literal match. */
-  function scorePhrase(board, index, phrase) {
+  /** Score a synonym's phrase: only documents holding all of its terms, below a literal match;
+      they match the part of the query it stands for. */
+  function scorePhrase(board, index, phrase, slots) {
     const lists = [...phrase.words.map((word) => matchingTerms(index, word, false).filter((t) => t.exact)),
       ...phrase.runs.flatMap((run) => gramTerms(index, run))];
     if (!lists.length || lists.some((terms) => !terms.length)) return;
     for (const terms of lists) for (const term of terms) addTerm(board, term, termRarity(index, term), true);
-    closePart(board, MATCH.SYNONYM / lists.length, lists.length, false);
+    closePart(board, MATCH.SYNONYM / lists.length, lists.length, slots);
   }
 
   /** Score every document for the query's parts: {docs, scores, matched, parts}. */
   function termHits(query, index) {
     const board = scoreboard(index.meta.count);
-    query.words.forEach((word) => scoreWord(board, index, query, word));
-    query.runs.forEach((run) => scoreRun(board, index, run));
-    query.synonyms.forEach((phrase) => scorePhrase(board, index, phrase));
-    const parts = query.words.length + query.runs.length;
-    // Like Lucene's coordination factor: a document matching more of the query ranks above.
+    const literal = [...query.words, ...query.runs];
+    query.words.forEach((word, i) => scoreWord(board, index, query, word, slotBit(i)));
+    query.runs.forEach((run, i) => scoreRun(board, index, run, slotBit(query.words.length + i)));
+    for (const phrase of query.synonyms) {
+      const said = isCjk(phrase.said) ? [phrase.said] : phrase.said.split(' ');
+      scorePhrase(board, index, phrase, said.reduce((bits, part) => (bits | slotBit(literal.indexOf(part))) >>> 0, 0));
+    }
+    const parts = Math.min(32, literal.length);
+    // Lucene's coordination factor: a document matching more of the query ranks above one
+    // matching its rarest word in a better field.
     const docs = Int32Array.from(board.touched.sort((a, b) => a - b));
     const scores = new Float32Array(docs.length);
     const matched = new Uint8Array(docs.length);
     docs.forEach((doc, i) => {
-      matched[i] = board.matched[doc];
-      scores[i] = board.total[doc] * (0.5 + 0.5 * (parts ? board.matched[doc] / parts : 1));
+      matched[i] = bitCount(board.matched[doc]);
+      scores[i] = board.total[doc] * (parts ? Math.max(matched[i], 0.5) / parts : 1);
     });
     return { docs, scores, matched, parts };
   }
@@ -571,7 +603,8 @@
   function templateCandidates(query, index) {
     if (query.words.length < MIN_TEMPLATE_WORDS || query.skeleton.length < MIN_TEMPLATE_LITERAL) return [];
     const score = new Float32Array(index.meta.count);
-    for (const term of query.words.flatMap((word) => matchingTerms(index, word, false).filter((t) => t.exact))) {
+    const words = [...query.words, ...query.runs.flatMap(ngrams)];
+    for (const term of words.flatMap((word) => matchingTerms(index, word, false).filter((t) => t.exact))) {
       const { docs, fields } = postings(term);
       const rarity = Math.log(1 + index.meta.count / docs.length);
       for (let j = 0; j < docs.length; j++) if (fields[j] & FIELD_MESSAGE) score[docs[j]] += rarity;
@@ -630,15 +663,36 @@
     return unique([...rank(found, limit).hits.map((hit) => hit.doc), ...found.candidates]);
   }
 
-  /** Add the template hits among loaded documents ([code, statuses, messages, ...]); rank. */
-  function finish(found, query, docOf, limit) {
+  /** True if a loaded document's message holds the query as typed: a whole CJK run of three
+      or more characters (before cutting it at phrases), or all of two or more words. */
+  function holdsPhrase(query, doc, fold) {
+    const messages = doc[2].map((message) => foldChinese(normalize(message), fold));
+    const runs = query.phrases || [];
+    if (runs.some((run) => messages.some((message) => message.includes(run)))) return true;
+    if (query.words.length < 2) return false;
+    return messages.some((message) => {
+      const words = new Set(segments(message));
+      return query.words.every((word) => words.has(word));
+    });
+  }
+
+  /** Add the template hits among loaded documents ([code, statuses, messages, ...]); rank.
+
+      Term hits whose message holds the query as typed move up (by PHRASE_BONUS): the index
+      knows terms, not their order, and 身份认证失败 as a message beats its words apart. */
+  function finish(found, query, docOf, limit, fold) {
     for (const doc of found.candidates) {
       for (const message of docOf(doc)[2]) {
         const explained = matchTemplate(templatePieces(message), query.skeleton);
         if (explained >= MIN_TEMPLATE_LITERAL) addHit(found.special, doc, TIER.TEMPLATE, explained);
       }
     }
-    return rank(found, limit);
+    const ranked = rank(found, limit);
+    const terms = ranked.hits.filter((hit) => hit.tier === TIER.TERMS);
+    for (const hit of terms) if (holdsPhrase(query, docOf(hit.doc), fold)) hit.score *= PHRASE_BONUS;
+    terms.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    ranked.hits = ranked.hits.filter((hit) => hit.tier !== TIER.TERMS).concat(terms);
+    return ranked;
   }
 
   // ---------------------------------------------------------------- no dead ends

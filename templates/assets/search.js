@@ -107,7 +107,7 @@
       if (!found || !found.special.size) ({ query, found } = await lookUpWords(text));
       if (service) found = core.narrowTo(found, await serviceFilter(service) || new Set());
       await loadDocs(core.docsNeeded(found, limit));
-      const ranked = core.finish(found, query, doc, limit);
+      const ranked = core.finish(found, query, doc, limit, lexicon && lexicon.fold);
       const result = { query, total: ranked.total, docs: ranked.hits.map((hit) => doc(hit.doc)), weak: ranked.weak,
         // A code typed, or a paste with one code in it, that the index knows: Enter may open its page.
         exact: query.codes.length === 1 && ranked.hits.length > 0 && ranked.hits[0].tier === core.TIER.EXACT };

@@ -1,8 +1,17 @@
-"""The search in Chromium against the built seed site: ranking, header box keyboard use, ?q= and history.
+"""The search in Chromium against the built site: ranking, header box keyboard use, ?q= and history,
+the help after a weak search and on the 404 page.
 
 Every page here fails the test if it requests anything outside 127.0.0.1 or logs a console error.
+
+Two query tables: FIRST_RESULTS, written for the seed service (77 codes), and
+tests/search_queries.json, written for the whole family from the pages of
+shared/upstream-corpus: [kind, language of the site, code, within (1: first, 3: top
+three), query], in customers' words. A row whose code the built dataset lacks is left out
+(and counted), so the table runs over whichever dataset source/errors.json holds.
 """
 
+import collections
+import json
 import re
 from urllib.parse import quote, urlsplit
 
@@ -10,6 +19,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browsing import NOT_FOUND_MESSAGE
+from tests.conftest import ROOT
+
+QUERY_TABLE = json.loads((ROOT / "tests" / "search_queries.json").read_text(encoding="utf-8"))
+KINDS = {"code", "json", "http", "traceback", "log", "filled", "own", "typo", "synonym", "traditional",
+         "particles", "mixed", "unknown", "status", "words"}
 
 # (language of the site, query, the code that must come first)
 FIRST_RESULTS = [
@@ -150,6 +164,37 @@ def test_the_right_code_comes_first(page, site_url, lang):
 def test_the_table_covers_every_kind_of_query():
     assert len(FIRST_RESULTS) >= 40
     assert {lang for lang, _, _ in FIRST_RESULTS} == {"zh", "en"}
+    assert len(QUERY_TABLE) >= 100
+    assert {row[0] for row in QUERY_TABLE} == KINDS
+    assert {row[1] for row in QUERY_TABLE} == {"zh", "en"} and {row[3] for row in QUERY_TABLE} <= {1, 3}
+    assert len({row[4] for row in QUERY_TABLE}) == len(QUERY_TABLE)
+
+
+def table_rows(built_site, lang):
+    """The rows of the family's query table for one language whose codes the built site has."""
+    codes = set(json.loads((built_site / "api" / "v1" / "codes.json").read_text(encoding="utf-8")))
+    return [row for row in QUERY_TABLE if row[1] == lang and row[2] in codes]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_family_query_table(page, site_url, built_site, lang):
+    rows = table_rows(built_site, lang)
+    if len(rows) < 10:
+        pytest.skip(f"the dataset holds {len(rows)} of the table's codes: source/errors.json is not the family")
+    search_page(page, site_url, lang, rows[0][4])
+    score, wrong = collections.defaultdict(lambda: [0, 0]), []
+    for number, (kind, _, code, within, query) in enumerate(rows):
+        if number:
+            ask(page, query)
+        shown = codes_shown(page)
+        score[kind][1] += 1
+        if code in shown[:within]:
+            score[kind][0] += 1
+        else:
+            wrong.append(f"{kind} {query[:80]!r}: expected {code} within {within}, got {shown[:5]}")
+    summary = ", ".join(f"{kind} {good}/{all_}" for kind, (good, all_) in sorted(score.items()))
+    print(f"\nquery table ({lang}): {len(rows)} of {sum(r[1] == lang for r in QUERY_TABLE)} rows; {summary}")
+    assert not wrong, summary + "\n" + "\n".join(wrong)
 
 
 def test_results_link_to_this_language_and_show_status_message_and_marks(page, site_url):

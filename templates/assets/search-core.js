@@ -37,6 +37,7 @@
   const TIER = { EXACT: 4, PREFIX: 3, TEMPLATE: 2, TERMS: 1 };
   const MATCH = { EXACT: 1, PREFIX: 0.6, TYPO1: 0.45, TYPO2: 0.3, SYNONYM: 0.5 };
   const MIN_PREFIX = 2;           // shorter words match whole terms only
+  const MIN_EARLIER_PREFIX = 4;   // the same for a word before the last one
   const MAX_PREFIX_TERMS = 64;    // a short prefix stands for at most this many terms
   const MIN_TYPO = 4;             // shorter words are not corrected
   const MAX_TYPO = 24;
@@ -111,7 +112,7 @@
       Bigrams across a phrase's edge are noise: 签名不对 is 签名 and 不对, not 名不. */
   function splitAtPhrases(run, phrases) {
     if (!phrases || !phrases.size) return [run];
-    const longest = Math.max(...[...phrases].map((phrase) => phrase.length));
+    const longest = longestOf(phrases);
     const pieces = [];
     let start = 0;
     let i = 0;
@@ -131,6 +132,13 @@
     }
     if (start < run.length) pieces.push(run.slice(start));
     return pieces;
+  }
+
+  /** The length of the longest string of a Set, computed once per Set. */
+  const longestIn = new WeakMap();
+  function longestOf(strings) {
+    if (!longestIn.has(strings)) longestIn.set(strings, Math.max(0, ...[...strings].map((s) => s.length)));
+    return longestIn.get(strings);
   }
 
   /** The CJK phrases of the synonyms table, as a Set (made once per lexicon). */
@@ -516,12 +524,18 @@
     board.partTouched = [];
   }
 
+  /** True if a query word also stands for longer words it starts: the last word (being typed)
+      from MIN_PREFIX letters, the others from MIN_EARLIER_PREFIX (ModelArts' "no" is a word). */
+  function asPrefix(query, word) {
+    return word.length >= (query.words[query.words.length - 1] === word ? MIN_PREFIX : MIN_EARLIER_PREFIX);
+  }
+
   /** Score a Latin word: exact term, longer terms it starts, corrections; the best one counts.
 
       The rarity is the word's, from all the documents it matches: a rare longer word it
       starts must not outweigh the word itself. */
   function scoreWord(board, index, query, word, slot) {
-    const matches = matchingTerms(index, word, word.length >= MIN_PREFIX)
+    const matches = matchingTerms(index, word, asPrefix(query, word))
       .map((term) => [term, term.exact ? MATCH.EXACT : MATCH.PREFIX]);
     for (const typo of query.typos.get(word) || []) {
       for (const term of matchingTerms(index, typo.term, false)) {

@@ -56,24 +56,29 @@
       return lexicon;
     }
 
-    /** Load the shards a query needs and search them. */
-    async function lookUp(query, withTerms) {
+    /** Load the code and term shards a query needs. */
+    async function loadFor(query, withTerms) {
       const needed = core.shardsNeeded(query, index.meta, withTerms);
       await Promise.all([load('codes', needed.codes), load('terms', needed.terms)]);
+    }
+
+    /** Load the shards a query needs and search them. */
+    async function lookUp(query, withTerms) {
+      await loadFor(query, withTerms);
       return core.search(query, index, withTerms);
     }
 
     /** Search a query's words, with the corrections of those the index lacks. */
     async function lookUpWords(text) {
       const query = core.parseQuery(text, await loadLexicon());
-      let found = await lookUp(query, true);
+      await loadFor(query, true);
       const typos = core.typoWords(query, index);
       if (typos.length) {
         await load('typos', core.typoShards(typos, index.meta));
         core.addTypos(query, typos, index);
-        if (query.typos.size) found = await lookUp(query, true);
+        if (query.typos.size) await loadFor(query, true);
       }
-      return { query, found };
+      return { query, found: core.search(query, index, true) };
     }
 
     /** Load the documents (by number) into the index. */

@@ -88,15 +88,26 @@ _TYPO_WORD_RE = re.compile(r"[a-z]+")
 
 
 @functools.cache
-def fold_table():
-    """str.translate's table of the OpenCC fold: traditional and variant -> simplified."""
-    return str.maketrans(lexicon.read_fold_table())
+def _fold():
+    """str.translate's table of the OpenCC fold, and a pattern finding a character it folds."""
+    table = lexicon.read_fold_table()
+    return str.maketrans(table), re.compile("[" + "".join(map(re.escape, sorted(table))) + "]")
+
+
+def fold_chinese(text):
+    """Traditional and variant Chinese characters folded to simplified ones (OpenCC's table).
+
+    Most texts are simplified already: a search for a character to fold (in C) spares them
+    translate()'s dictionary lookup per character.
+    """
+    table, pattern = _fold()
+    return text.translate(table) if pattern.search(text) else text
 
 
 def normalise(text):
     """Fold width, case and traditional Chinese: NFKC, lower case, then the OpenCC table."""
     normalised = unicodedata.normalize("NFKC", text).lower()
-    return normalised.translate(fold_table()) if _CJK_RE.search(normalised) else normalised
+    return fold_chinese(normalised) if _CJK_RE.search(normalised) else normalised
 
 
 def segments(text):
@@ -129,7 +140,7 @@ def index_terms(text):
     normalised = unicodedata.normalize("NFKC", text).lower()
     if not _CJK_RE.search(normalised):  # most texts: the words are the terms (as tokenise() gives)
         return frozenset(_WORD_RE.findall(normalised))
-    normalised = normalised.translate(fold_table())
+    normalised = fold_chinese(normalised)
     # Every CJK character is a term, so a run's single characters come with this set; its
     # bigrams are made by pairing the run with itself shifted by one.
     terms = set(normalised) & _cjk_characters()
@@ -261,14 +272,14 @@ def inverted_index(records):
             for term in index_terms(text):
                 fields[term] = fields.get(term, 0) | field
         # The texts hold most of a document's terms, most with one posting per group of fields.
-        texts = text_groups(text_field_terms(record))
-        for bits, terms in texts:
+        for bits, terms in text_groups(text_field_terms(record)):
             posting = doc << FIELD_SHIFT | bits
             for append in map(appenders.__getitem__, terms - fields.keys()):
                 append(posting)
+            for term in terms & fields.keys():
+                fields[term] |= bits
         for term, field_bits in fields.items():
-            text_bits = next((bits for bits, terms in texts if term in terms), 0)
-            appenders[term](doc << FIELD_SHIFT | field_bits | text_bits)
+            appenders[term](doc << FIELD_SHIFT | field_bits)
     return appenders.postings
 
 

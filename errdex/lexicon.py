@@ -142,7 +142,9 @@ def fold_table_from_opencc():
         while table[key] in table and table[key] not in seen:
             seen.add(table[key])
             table[key] = table[table[key]]
-    return {k: v for k, v in table.items() if k != v}
+    # Characters outside the Basic Multilingual Plane are left out: they are rare, and folding
+    # one to a character of another UTF-16 length would shift the search's highlighting.
+    return {k: v for k, v in table.items() if k != v and max(ord(k), ord(v)) < 0x10000}
 
 
 def fold_table_text(table):

@@ -5,7 +5,8 @@
 - source/redirects.json: {"OLD": "NEW"} for codes upstream renamed or split. Chains are
   resolved at build time so every redirect page sends the reader on in one hop.
 - source/published-urls.txt: every URL the site has published, sorted. A build that would
-  drop one of them fails; new ones are added by the build.
+  drop one of them fails. The build only reads it; new URLs are added by `make urls` and
+  `make update` (`build.py build --record-urls`).
 """
 
 import json
@@ -15,8 +16,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import codes as code_syntax
-from . import model
+from . import inputs, model, schema
 from .errors import BuildError, DataError
+from .pipeline import display_path, write_atomic
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "source"
 RETIRED_FILE = SOURCE_DIR / "retired.json"
@@ -37,15 +39,13 @@ class Retired:
 
 def load_retired(path=RETIRED_FILE):
     """Read retired.json ({"codes": [{"retired_on": ..., "code": {...}}]}); missing file: none."""
-    raw = _read_json(path, {"codes": []})
-    reader = model._Reader(str(path))
+    raw = _read_json(path, {"codes": []}, schema.RETIRED)
     records = []
-    for index, item in enumerate(reader.field(raw, "codes", list, "")):
+    for index, item in enumerate(raw["codes"]):
         where = f"codes[{index}]"
-        retired_on = reader.field(item, "retired_on", str, where)
-        _check_date(path, f"{where}.retired_on", retired_on)
-        code = model._read_code(reader, reader.field(item, "code", dict, where), f"{where}.code", None)
-        records.append(Retired(code, retired_on))
+        _check_date(path, f"{where}.retired_on", item["retired_on"])
+        records.append(Retired(model.code_from_json(item["code"]), item["retired_on"]))
+    model.check_codes(path, tuple(r.code for r in records), where="codes[{index}].code")
     return tuple(sorted(records, key=lambda r: code_syntax.code_sort_key(r.code.code)))
 
 
@@ -76,23 +76,26 @@ def today():
 
 def load_redirects(path=REDIRECTS_FILE):
     """Read redirects.json: {"OLD.CODE": "NEW.CODE"}; missing file: none."""
-    raw = _read_json(path, {})
-    if not isinstance(raw, dict):
-        raise DataError(f"{path}: expected an object mapping old codes to new codes")
-    for old, new in raw.items():
-        for code in (old, new):
-            if not isinstance(code, str) or not code_syntax.CODE_RE.match(code):
-                raise DataError(f"{path}: {old!r}: {code!r} is not a code")
+    raw = _read_json(path, {}, schema.REDIRECTS)
+    folded = {}
+    for old in raw:
+        other = folded.setdefault(old.lower(), old)
+        if other != old:
+            raise DataError(f"{path}: {old!r} and {other!r} differ only in case: their redirect pages "
+                            f"would be one file on a case-insensitive file system; keep one")
     return dict(raw)
 
 
 def resolve_redirects(redirects, known_codes, path=REDIRECTS_FILE):
     """Follow chains to their end (A→B→C gives A→C); refuse cycles and unknown targets."""
-    resolved = {}
+    resolved, folded = {}, {code.lower(): code for code in known_codes}
     for old in sorted(redirects):
         if old in known_codes:
             raise DataError(f"{path}: {old} is redirected but is still a code of the dataset; "
                             f"remove the redirect or the code")
+        if old.lower() in folded:
+            raise DataError(f"{path}: {old} differs only in case from the code {folded[old.lower()]}: its "
+                            f"redirect page would be that code's page on a case-insensitive file system")
         seen, target = [old], redirects[old]
         while target in redirects:
             if target in seen:
@@ -114,12 +117,13 @@ def read_registry(path=REGISTRY_FILE):
     path = Path(path)
     if not path.exists():
         return set()
-    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in inputs.read_text(path, within=path.parent).splitlines()
             if line.strip() and not line.startswith("#")}
 
 
-REGISTRY_HEADER = ("# Every URL this site has published, one per line, sorted. Written by the build;\n"
+REGISTRY_HEADER = ("# Every URL this site has published, one per line, sorted. Written by 'make urls';\n"
                    "# commit it. A URL listed here must keep working: see README, 'Links that never break'.\n")
+RECORD_COMMAND = "make urls"
 
 
 def check_registry(published_before, published_now, path=REGISTRY_FILE):
@@ -134,14 +138,38 @@ def check_registry(published_before, published_now, path=REGISTRY_FILE):
 
 
 def registry_text(urls):
+    """The registry file listing these URLs."""
     return REGISTRY_HEADER + "".join(f"{url}\n" for url in sorted(urls))
 
 
-def _read_json(path, default):
+def unrecorded_urls(published, path=REGISTRY_FILE):
+    """The URLs a build published that the registry does not list yet, sorted."""
+    return sorted(set(published) - read_registry(path))
+
+
+def record_urls(published, path=REGISTRY_FILE):
+    """Add a build's URLs to the registry, keeping those listed before: its only writer."""
+    write_atomic(path, registry_text(read_registry(path) | set(published)))
+
+
+def registry_step(published, record, path=REGISTRY_FILE):
+    """After a build: record its new URLs if asked to; return one line saying what is new, or ''."""
+    new = unrecorded_urls(published, path)
+    if not new:
+        return ""
+    if record:
+        record_urls(published, path)
+        return f"recorded {len(new)} new URL(s) in {display_path(path)}: commit it"
+    return (f"{len(new)} new URL(s) not yet recorded in {display_path(path)}: "
+            f"run '{RECORD_COMMAND}' and commit it")
+
+
+def _read_json(path, default, schema_name):
+    """A lifecycle file through the door (inside its folder, UTF-8, JSON), checked against its schema."""
     path = Path(path)
-    if not path.exists():
-        return default
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DataError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+        raw = inputs.read_json(path, within=path.parent)
+    except FileNotFoundError:
+        return default
+    schema.check(raw, path, schema_name)
+    return raw

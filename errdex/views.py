@@ -278,19 +278,19 @@ class SiteViews:
         return current
 
     def _search_services(self, code):
-        """[id, name in this language, page or ""] of each service a code's entries come from."""
+        """[id, name in this language, page or ""] of each service a code's entries come from,
+        in entry order."""
         found = {}
+        service_path = getattr(urls, "service_path", None)  # the service pages, where the site has them
         for entry in code.entries:
             for origin in entry.origins:
                 source = self.sources.get(origin.source)
-                if source is None:
+                if source is None or source.service in found:
                     continue
-                # The family's sources name their service's id; older ones are named "{service}.{lang}".
-                service = getattr(source, "service_id", None) or source.id.rsplit(".", 1)[0]
-                names = getattr(source, "service_names", None) or {}
-                service_path = getattr(urls, "service_path", None)
-                found.setdefault(service, [service, names.get(self.lang) or source.service,
-                                           service_path(self.lang, service) if service_path else ""])
+                names = source.service_name or {}
+                found[source.service] = [source.service, names.get(self.lang) or names.get(OTHER[self.lang])
+                                         or source.service,
+                                         service_path(self.lang, source.service) if service_path else ""]
         return list(found.values())
 
     def _search_texts(self, code, catalogs):

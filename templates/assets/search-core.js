@@ -43,6 +43,7 @@
   const MAX_TYPO = 24;
   const TWO_EDITS_FROM = 8;       // words this long may be two edits away
   const MAX_TYPO_TERMS = 8;       // corrections kept per word, closest first
+  const RARE_WORD = 2;            // a word in this many documents or fewer is corrected too
   const MAX_RANGE_SHARDS = 4;     // a prefix spanning more shards is looked up in the first ones
   const MAX_QUERY_CHARS = 2000;
   const MAX_GROUPS = 32;
@@ -430,10 +431,11 @@
     return length >= TWO_EDITS_FROM ? 2 : 1;
   }
 
-  /** The query's Latin words that the loaded term shards do not hold: they want corrections. */
+  /** The query's Latin words that the loaded term shards do not hold, or hold in only a
+      document or two (upstream has typos too: "faild"): they want corrections. */
   function typoWords(query, index) {
     return query.words.filter((word) => word.length >= MIN_TYPO && word.length <= MAX_TYPO && TYPO_WORD_RE.test(word)
-      && !matchingTerms(index, word, false).some((term) => term.exact));
+      && !matchingTerms(index, word, false).some((term) => term.exact && term.size > RARE_WORD));
   }
 
   /** The typos/ shards that the corrections of some words are in. */
@@ -684,9 +686,10 @@
     const runs = query.phrases || [];
     if (runs.some((run) => messages.some((message) => message.includes(run)))) return true;
     if (query.words.length < 2) return false;
+    const spellings = query.words.map((word) => new Set([word, ...(query.typos.get(word) || []).map((t) => t.term)]));
     return messages.some((message) => {
-      const words = new Set(segments(message));
-      return query.words.every((word) => words.has(word));
+      const words = segments(message);
+      return spellings.every((spelling) => words.some((word) => spelling.has(word)));
     });
   }
 

@@ -28,8 +28,10 @@ PROVENANCE_FILE = "provenance.json"
 # The keys of a provenance record and what each must hold (fetch writes the same records).
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _URL_RE = re.compile(r"https?://\S+")
+_FILE_RE = re.compile(r"[^./\\\x00-\x1f][^/\\\x00-\x1f]*")  # a name in the folder: no path, not hidden
+_HEADER_RE = re.compile(r"[\x20-\x7e]*")
 PROVENANCE_CHECKS = {
-    "file": ("a file name", lambda v: isinstance(v, str) and v and "/" not in v),
+    "file": ("a file name in the folder", lambda v: isinstance(v, str) and bool(_FILE_RE.fullmatch(v))),
     "id": ("a source id such as 'iam.zh'", lambda v: isinstance(v, str) and bool(v)),
     "service": ("a service id such as 'iam'", lambda v: isinstance(v, str) and bool(v)),
     "service_name": ("an object of names by language, such as {\"zh\": \"…\", \"en\": \"…\"}",
@@ -39,8 +41,10 @@ PROVENANCE_CHECKS = {
     "url": ("an http(s) address or null", lambda v: v is None or isinstance(v, str) and _URL_RE.fullmatch(v)),
     "origin": ("a string or null", lambda v: v is None or isinstance(v, str)),
     "retrieved": ("a date YYYY-MM-DD or null", lambda v: v is None or isinstance(v, str) and _DATE_RE.fullmatch(v)),
-    "etag": ("a string or null", lambda v: v is None or isinstance(v, str)),
-    "last_modified": ("a string or null", lambda v: v is None or isinstance(v, str)),
+    # Sent back as request headers by fetch: one line of printable ASCII.
+    "etag": ("one line of printable ASCII or null", lambda v: v is None or isinstance(v, str) and _HEADER_RE.fullmatch(v)),
+    "last_modified": ("one line of printable ASCII or null",
+                      lambda v: v is None or isinstance(v, str) and _HEADER_RE.fullmatch(v)),
 }
 
 

@@ -89,3 +89,24 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def two_site(tmp_path_factory):
+    """The two-services fixture's site (tests/two_services.py), built once per test session."""
+    from errdex.site import SiteSettings, build_site
+    from tests import two_services
+    folder = tmp_path_factory.mktemp("two-services")
+    data, inputs = two_services.write_inputs(folder)
+    build_site(data, folder / "site", SiteSettings.from_options(two_services.SITE_URL), inputs=inputs)
+    return folder / "site"
+
+
+@pytest.fixture(scope="session")
+def two_site_url(two_site):
+    """The two-services fixture's site served on 127.0.0.1 under /two/."""
+    from errdex.serve import serve_in_background
+    from tests.two_services import BASE_PATH
+    server, url = serve_in_background(two_site, BASE_PATH)
+    yield url
+    server.shutdown()

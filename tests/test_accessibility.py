@@ -8,7 +8,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browsing import close_and_check, new_watched_context, open_settled, page_types
-from tests.two_services import two_site, two_site_url  # noqa: F401 (fixtures)
 
 PAGES = page_types()
 # WCAG 2.0-2.2 A and AA, plus Deque's best practices (landmarks, one h1, headings in order).

@@ -10,7 +10,6 @@ from errdex import api, model
 from errdex.pipeline import compact_json
 from tests import two_services
 from tests.conftest import FIXTURES, ROOT
-from tests.two_services import two_site  # noqa: F401 (a fixture)
 
 
 def load(site, path):

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browsing import PHONE, close_and_check, new_watched_context, open_settled, page_types
-from tests.two_services import service_name, two_site, two_site_url  # noqa: F401 (fixtures)
+from tests.two_services import service_name
 
 
 @pytest.fixture

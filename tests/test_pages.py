@@ -11,7 +11,7 @@ from errdex.site import SiteSettings, build_site
 from errdex.views import cut_at_word
 from tests import two_services
 from tests.sitecheck import broken_links, html_files, parse
-from tests.two_services import SITE_URL, service_name, two_site  # noqa: F401 (a fixture)
+from tests.two_services import SITE_URL, service_name
 
 
 def read(site, path):

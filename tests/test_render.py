@@ -12,7 +12,6 @@ from markupsafe import Markup
 from errdex import output, publish
 from errdex import render as render_module
 from errdex.errors import BuildError
-from errdex.pipeline import compact_json
 from errdex.render import make_environment, text_gettext
 from errdex.site import SiteInputs, SiteSettings, build_site
 from tests.conftest import FIXTURES, ROOT

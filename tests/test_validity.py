@@ -16,7 +16,6 @@ import pytest
 
 from tests.browsing import page_types
 from tests.conftest import ROOT
-from tests.two_services import two_site  # noqa: F401 (a fixture: sections per service, codes named like ids)
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SITE_URL = "https://example.test/repo/"  # the SITE_URL the built_site fixture is built with

@@ -8,6 +8,7 @@ from .api import api_files
 from .languages import HTML_LANG, LANGUAGES
 from .pipeline import TreeWriter
 from .render import TEMPLATES_DIR, make_environment, render_root_page
+from .reuse import text_key
 
 # html.escape suits XML too, quotes included; xml.sax.saxutils would import urllib.request (60 ms).
 xml_escape = html.escape
@@ -93,8 +94,18 @@ def asset_files():
 
 # ------------------------------------------------------------------ the JSON API (errdex/api.py)
 
-def write_api_files(content, staging, locale_dir=None):
-    """The API's files (api.api_files): the dataset, the list of codes, the schema, one file per code."""
-    writer = TreeWriter(staging)
+def write_api_files(content, staging, locale_dir=None, reuse=None):
+    """The API's files (api.api_files): the dataset, the list of codes, the schema, one file per
+    code; {file: reuse key} of the per-code files (each linked from the last build when its
+    text is the same)."""
+    writer, keys = TreeWriter(staging), {}
     for path, text in api_files(content, locale_dir):
+        if path.startswith(CODE_FILES):
+            keys[path] = text_key(text)
+            if reuse is not None and reuse.link(path, keys[path]):
+                continue
         writer.write(path, text)
+    return keys
+
+
+CODE_FILES = urls.api_code_path("")[:-len(".json")]

@@ -404,7 +404,9 @@ class SiteViews:
             "code": code.code, "url": row.path, "prefix": code.prefix, "statuses": list(row.statuses),
             "messages": [e.message for e in code.entries if e.message],
             "snippet": plain_text(row.summary.text) if row.summary else "",
-            "texts": self._search_texts(code, catalogs) if with_texts else {}, "retired": code.code in retired,
+            **(self._search_texts(code, catalogs) if with_texts else {"texts": {}}), "retired": code.code in retired,
+            "prefix_path": urls.prefix_path(self.lang, code.prefix), "services": self._search_services(code),
+            "range": getattr(code, "range", None),
         } for code, row in self._all_codes]
         # Current codes come in code order (the model checks it); the retired ones, after them,
         # are put in place. Sorting all records computed every code's sort key in every call.
@@ -413,21 +415,38 @@ class SiteViews:
             bisect.insort(current, record, key=key)
         return current
 
-    def _search_texts(self, code, catalogs):
-        """{lang: [plain text, …]} of a code's descriptions, solutions and notes, translations too."""
-        texts = {"zh": [], "en": []}
+    def _search_services(self, code):
+        """[id, name in this language, page or ""] of each service a code's entries come from,
+        in entry order."""
+        found = {}
+        service_path = getattr(urls, "service_path", None)  # the service pages, where the site has them
         for entry in code.entries:
-            for field_texts in (entry.description, entry.solution):
+            for origin in entry.origins:
+                source = self.sources.get(origin.source)
+                if source is None or source.service in found:
+                    continue
+                names = source.service_name or {}
+                found[source.service] = [source.service, names.get(self.lang) or names.get(OTHER[self.lang])
+                                         or source.service,
+                                         service_path(self.lang, source.service) if service_path else ""]
+        return list(found.values())
+
+    def _search_texts(self, code, catalogs):
+        """{"texts": descriptions, "solutions": …, "notes": …}, each {lang: [plain text, …]},
+        of a code, translations too: the index weighs the three fields apart."""
+        found = {key: {"zh": [], "en": []} for key in ("texts", "solutions", "notes")}
+        for entry in code.entries:
+            for key, field_texts in (("texts", entry.description), ("solutions", entry.solution)):
                 for lang, text in field_texts.items():
-                    texts[lang].append(plain_text(text))
+                    found[key][lang].append(plain_text(text))
                     # Both languages are searchable from either site: translations too.
                     translated = catalogs[OTHER[lang]].get(text)
                     if translated and OTHER[lang] not in field_texts:
-                        texts[OTHER[lang]].append(plain_text(translated))
+                        found[key][OTHER[lang]].append(plain_text(translated))
         note_texts = self.notes.texts.get(("code", code.code), {}) if self.notes else {}
         for lang, text in note_texts.items():
-            texts[lang].append(plain_text(text))
-        return texts
+            found["notes"][lang].append(plain_text(text))
+        return found
 
     def _headline(self, code, row):
         """'The JSON format … is incorrect.' in en; the Chinese description in zh."""

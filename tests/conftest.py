@@ -8,13 +8,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = ROOT / "source" / "upstream" / "image-recognition.zh.txt"
+# The seed page alone, scraped: the small site the site tests build (make seed-data).
+SEED_DATA = FIXTURES / "seed-data.json"
 SAMPLES = FIXTURES / "upstream-samples"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+
 import pytest  # noqa: E402  (after the sys.path set-up above)
+from hypothesis import settings  # noqa: E402
+
+from tests.two_services import two_site, two_site_url  # noqa: E402,F401 (fixtures of every test module)
+
+# Property and fuzz tests: `ci` (make test) keeps Hypothesis's 100 examples a test, or what a
+# test sets; `fuzz` (HYPOTHESIS_PROFILE=fuzz, make fuzz) runs a hundred times as many.
+settings.register_profile("ci", deadline=None)
+settings.register_profile("fuzz", deadline=None, max_examples=10_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -67,7 +79,7 @@ def built_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-site") / "site"
     # The repository's notes, retired codes and redirects; the registry is read, never written.
     inputs = replace(SiteInputs.repository(), registry_file=None)
-    build_site(ROOT / "source" / "errors.json", out,
+    build_site(SEED_DATA, out,
                SiteSettings.from_options("https://example.test/repo/", BASE_PATH), inputs=inputs)
     return out
 
@@ -89,24 +101,3 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(scope="session")
-def two_site(tmp_path_factory):
-    """The two-services fixture's site (tests/two_services.py), built once per test session."""
-    from errdex.site import SiteSettings, build_site
-    from tests import two_services
-    folder = tmp_path_factory.mktemp("two-services")
-    data, inputs = two_services.write_inputs(folder)
-    build_site(data, folder / "site", SiteSettings.from_options(two_services.SITE_URL), inputs=inputs)
-    return folder / "site"
-
-
-@pytest.fixture(scope="session")
-def two_site_url(two_site):
-    """The two-services fixture's site served on 127.0.0.1 under /two/."""
-    from errdex.serve import serve_in_background
-    from tests.two_services import BASE_PATH
-    server, url = serve_in_background(two_site, BASE_PATH)
-    yield url
-    server.shutdown()

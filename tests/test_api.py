@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 from errdex import api, model
 from errdex.pipeline import compact_json
 from tests import two_services
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, SEED_DATA
 
 
 def load(site, path):
@@ -109,5 +109,5 @@ def test_api_paths_are_the_files_api_files_writes(built_site):
     written = {p.relative_to(built_site).as_posix() for p in (built_site / "api").rglob("*.json")}
     from errdex.gather import read_inputs
     from errdex.site import SiteInputs
-    content = read_inputs(model.load(ROOT / "source" / "errors.json"), SiteInputs())
+    content = read_inputs(model.load(SEED_DATA), SiteInputs.repository())
     assert set(api.api_paths(content)) == written

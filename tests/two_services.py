@@ -14,6 +14,8 @@ dataset's schema has them, the sources carry only `service` and the names are th
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 _SOURCE_FIELDS = json.loads((ROOT / "schema" / "errors.schema.json").read_text(encoding="utf-8"))[
     "$defs"]["source"]["properties"]
@@ -98,3 +100,22 @@ def write_inputs(folder):
 
 SITE_URL = "https://example.test/two/"
 BASE_PATH = "/two/"
+
+
+@pytest.fixture(scope="session")
+def two_site(tmp_path_factory):
+    """The fixture's site, built once per test session (import this fixture to use it)."""
+    from errdex.site import SiteSettings, build_site
+    folder = tmp_path_factory.mktemp("two-services")
+    data, inputs = write_inputs(folder)
+    build_site(data, folder / "site", SiteSettings.from_options(SITE_URL), inputs=inputs)
+    return folder / "site"
+
+
+@pytest.fixture(scope="session")
+def two_site_url(two_site):
+    """The fixture's site served on 127.0.0.1 under /two/."""
+    from errdex.serve import serve_in_background
+    server, url = serve_in_background(two_site, BASE_PATH)
+    yield url
+    server.shutdown()

@@ -8,6 +8,7 @@ logs a console error (the 404 page's own "404 (Not Found)" excepted).
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browsing import PHONE, close_and_check, new_watched_context, open_settled, page_types
 from tests.two_services import service_name
@@ -168,7 +169,7 @@ def test_copy_for_ticket_puts_a_ready_answer_on_the_clipboard(new_context, site_
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = open_settled(context, f"{site_url}en/codes/AIS.0014/")
     page.click("button.copy-ticket")
-    page.wait_for_function("document.querySelector('button.copy-ticket').textContent === 'Copied'")
+    expect(page.locator("button.copy-ticket")).to_have_text("Copied")
     text = page.evaluate("navigator.clipboard.readText()")
     assert text.startswith("AIS.0014 · The JSON format of the input data is incorrect.\nService: Image Recognition\n")
     assert "HTTP status: 400 Bad Request\n" in text
@@ -178,7 +179,7 @@ def test_copy_for_ticket_puts_a_ready_answer_on_the_clipboard(new_context, site_
     # The site URL the fixture was built with is the canonical address of the page.
     assert text.endswith("https://example.test/repo/en/codes/AIS.0014/\n")
     page.click("button.copy-ticket-md")
-    page.wait_for_function("document.querySelector('button.copy-ticket-md').textContent === 'Copied'")
+    expect(page.locator("button.copy-ticket-md")).to_have_text("Copied")
     markdown = page.evaluate("navigator.clipboard.readText()")
     assert markdown.startswith("**AIS.0014** · `The JSON format of the input data is incorrect.`\n")
     assert markdown.endswith("[AIS.0014](https://example.test/repo/en/codes/AIS.0014/)\n")
@@ -190,7 +191,8 @@ def test_code_blocks_have_copy_buttons_and_row_links_copy_their_address(new_cont
     page = open_settled(context, f"{site_url}en/codes/AIS.0014/")
     assert page.locator("button.copy-code").count() == page.locator("main pre").count() == 3
     page.locator("button.copy-code").first.click()
-    page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('python3 -m json.tool'))")
+    expect(page.locator("button.copy-code").first).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()").startswith("python3 -m json.tool")
     page.goto(f"{site_url}en/AIS/")
     link = page.locator("tr[id='row-AIS.0014'] a.self-link")
     box = link.bounding_box()

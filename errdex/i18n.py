@@ -49,11 +49,16 @@ def read_catalog(path, lang):
     path = Path(path)
     text = inputs.read_text(path, within=path.parents[2])
     try:
-        return read_po(io.StringIO(text), locale=lang, abort_invalid=True)
+        catalog = read_po(io.StringIO(text), locale=lang, abort_invalid=True)
     except PoFileError as error:
         raise DataError(f"{path}:{error.lineno + 1}: invalid PO file: {error.args[0].rpartition(' on ')[0]}") from None
     except (ValueError, KeyError) as error:  # e.g. a malformed header (plural forms, charset)
         raise DataError(f"{path}: invalid PO file: {error}") from None
+    # The file was read as UTF-8, and is compiled in its declared charset: they must agree.
+    if catalog.charset.replace("-", "").lower() != "utf8":
+        raise DataError(f"{path}: the header declares charset={catalog.charset}; catalogs are UTF-8 "
+                        f"(\"Content-Type: text/plain; charset=UTF-8\")")
+    return catalog
 
 
 def gnu_translations(path, lang):
@@ -185,6 +190,8 @@ def _interface_placeholder_problem(catalog, message):
 def _content_placeholder_problem(message):
     """What is wrong with a content translation's placeholders (%s, {0}: the API fills them
     in), or None: each must be kept, as many times as upstream wrote it."""
+    if not isinstance(message.id, str):
+        return None  # a plural message: content has none, and the site never looks one up
     wanted = sorted(placeholders_in(message.id))
     for form in _forms(message.string):
         found = sorted(placeholders_in(form))
@@ -207,6 +214,7 @@ class LocalText:
     text: str
     lang: str
     fallback: bool = False
+    via: str | None = None  # the source id of another service's page whose translation this is
 
 
 class ContentTranslator:

@@ -79,7 +79,7 @@ def load_redirects(path=REDIRECTS_FILE):
     raw = _read_json(path, {}, schema.REDIRECTS)
     folded = {}
     for old in raw:
-        other = folded.setdefault(old.lower(), old)
+        other = folded.setdefault(old.casefold(), old)
         if other != old:
             raise DataError(f"{path}: {old!r} and {other!r} differ only in case: their redirect pages "
                             f"would be one file on a case-insensitive file system; keep one")
@@ -88,13 +88,13 @@ def load_redirects(path=REDIRECTS_FILE):
 
 def resolve_redirects(redirects, known_codes, path=REDIRECTS_FILE):
     """Follow chains to their end (A→B→C gives A→C); refuse cycles and unknown targets."""
-    resolved, folded = {}, {code.lower(): code for code in known_codes}
+    resolved, folded = {}, {code.casefold(): code for code in known_codes}
     for old in sorted(redirects):
         if old in known_codes:
             raise DataError(f"{path}: {old} is redirected but is still a code of the dataset; "
                             f"remove the redirect or the code")
-        if old.lower() in folded:
-            raise DataError(f"{path}: {old} differs only in case from the code {folded[old.lower()]}: its "
+        if old.casefold() in folded:
+            raise DataError(f"{path}: {old} differs only in case from the code {folded[old.casefold()]}: its "
                             f"redirect page would be that code's page on a case-insensitive file system")
         seen, target = [old], redirects[old]
         while target in redirects:

@@ -268,6 +268,12 @@ def test_a_registry_that_is_not_utf8_is_a_data_error(tmp_path):
 # ---------------------------------------------------------------- catalogs
 
 
+@pytest.fixture(autouse=True)
+def compiled_catalogs_apart(tmp_path, monkeypatch):
+    """Catalogs compiled by these tests are kept in their temporary folder, not in build/."""
+    monkeypatch.setattr("errdex.i18n.COMPILED_DIR", tmp_path / "compiled")
+
+
 def _catalog(tmp_path, body, domain="messages", lang="zh"):
     path = tmp_path / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -299,10 +305,19 @@ def test_a_content_translation_must_keep_upstream_placeholders(tmp_path):
 @pytest.mark.parametrize("body, message", [
     (PO_HEADER.encode() + b'msgid "Home"\nmsgstr "\xe9\xa6"\n', r"messages.po:7: not UTF-8 text"),
     (PO_HEADER.encode() + b'msgid "Home"\nmsgstr "x"\nbogus line\n', r"messages.po:8: invalid PO file"),
+    # Found by fuzzing: a charset Python does not know ended compiling in a LookupError.
+    (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=latin-9\\n"\n', r"declares charset=latin-9"),
 ])
 def test_a_catalog_that_does_not_parse_names_file_and_line(tmp_path, body, message):
     with pytest.raises(DataError, match=message):
         compiled_catalog(_catalog(tmp_path, body), "zh")
+
+
+def test_a_plural_message_in_a_content_catalog_is_left_alone(tmp_path):
+    # Found by fuzzing: placeholders_in() was given the msgid's (singular, plural) tuple.
+    path = _catalog(tmp_path, 'msgid "一"\nmsgstr "One"\n\nmsgid "%(num)d code"\nmsgid_plural "%(num)d codes"\n'
+                              'msgstr[0] "%(num)d 个"\n', "content", "en")
+    assert content_messages(path, "en") == {"一": "One"}
 
 
 def test_control_characters_in_a_translation_are_removed(tmp_path):

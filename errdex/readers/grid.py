@@ -280,7 +280,7 @@ def build_page(path, form, tables, title, intro, example, notes=()):
     rows, remarks, warnings, problems, skipped, columns = [], [], list(notes), [], [], None
     number = 1
     for table in tables:
-        roles, notes = assign_roles(table.headers, table.rows)
+        roles, column_notes = assign_roles(table.headers, table.rows)
         label = _table_label(path, table)
         if not is_code_table(roles):
             skipped.append(label)
@@ -288,7 +288,7 @@ def build_page(path, form, tables, title, intro, example, notes=()):
                             f"{[clean_text(h) for h in table.headers]}; expected an error-code column "
                             f"and a message, description or solution column)")
             continue
-        warnings.extend(f"{label}: {note}" for note in notes)
+        warnings.extend(f"{label}: {note}" for note in column_notes)
         table_rows, table_remarks, table_warnings, table_problems = _table_rows(path, table, roles, number)
         number += len(table.rows)
         rows.extend(table_rows)
@@ -315,57 +315,89 @@ def _table_label(path, table):
     return f"{where(path, table.line)}: table {table.number}{caption}"
 
 
+@dataclass(frozen=True)
+class _Place:
+    """A table being read: what every row's messages and cells refer to."""
+
+    path: str
+    table: Table
+    roles: list
+    headers: list
+
+    def at(self, line, number, role=None):
+        """A row (and cell of a role) in messages."""
+        cell = self.headers[self.roles.index(role)] if role else None
+        return where(self.path, line, table=self.table.number, row=number, cell=cell)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What one grid row gives: rows, a remark, warnings and problems."""
+
+    rows: tuple = ()
+    remark: Remark | None = None
+    warnings: tuple = ()
+    problems: tuple = ()
+
+
 def _table_rows(path, table, roles, first_number):
     """Turn a table's rows into Rows and Remarks; collect warnings and problems."""
+    place = _Place(path, table, roles, [clean_text(h) for h in table.headers])
     rows, remarks, warnings, problems = [], [], [], []
-    headers = [clean_text(h) for h in table.headers]
-    width, code_index = len(headers), roles.index("code")
-    module = None
     for offset, (line, cells) in enumerate(table.rows):
-        number = first_number + offset
-        place = where(path, line, table=table.number, row=number)
-        if all(not c.text for c in cells):
-            continue
-        if len(cells) != width:
-            problems.append(f"{place}: {len(cells)} cells, expected {width} (one per header: {headers})")
-            continue
-        code_cell = cells[code_index]
-        status, status_text = _status_of(roles, cells)
-        if status_text is not None:
-            warnings.append(f"{where(path, line, table=table.number, row=number, cell=headers[roles.index('status')])}: "
-                            f"status {status_text!r} is not a clean HTTP status; kept as text"
-                            + (f", read as {'/'.join(map(str, status))}" if status else ""))
-        if code_cell.spans_columns or codes.is_catch_all_label(code_cell.plain):
-            remarks.append(_remark(number, code_cell, cells, code_index, status))
-            continue
-        if not code_cell.plain:
-            problems.append(f"{where(path, line, table=table.number, row=number, cell=headers[code_index])}: empty "
-                            f"error-code cell, expected a code such as AIS.0014")
-            continue
-        # Codes on lines of their own (<br>, two <p>) run together in the plain text.
-        several = codes.split_codes(_MARKUP_RE.sub("", code_cell.text) if "\n" in code_cell.text else code_cell.plain)
-        if several:
-            warnings.append(f"{place}: {len(several)} codes in one cell, {' and '.join(several)}: one row each")
-            rows.extend(_row(number, line, table.number, headers, roles, cells, one, status, status_text, module)
-                        for one in several)
-            module = rows[-1].module
-            continue
-        code, changed = codes.normalise_code(code_cell.plain)
-        if code is None:
-            if _SENTENCE_RE.search(code_cell.plain) and not any(c.text for i, c in enumerate(cells)
-                                                              if i != code_index and roles[i] in TEXT_ROLES):
-                warnings.append(f"{place}: prose in the error-code column kept as a remark")
-                remarks.append(_remark(number, code_cell, cells, code_index, status, prose=True))
-                continue
-            problems.append(f"{where(path, line, table=table.number, row=number, cell=headers[code_index])}: "
-                            f"{codes.code_problem(' '.join(code_cell.plain.split())) or 'not a code'}")
-            continue
-        if changed:
-            warnings.append(f"{place}: code {code_cell.plain!r} normalised to {code!r}")
-        row = _row(number, line, table.number, headers, roles, cells, code, status, status_text, module)
-        module = row.module
-        rows.append(row)
+        if any(c.text for c in cells):
+            read = _read_row(place, first_number + offset, line, cells, rows[-1].module if rows else None)
+            rows.extend(read.rows)
+            remarks.extend([read.remark] if read.remark else [])
+            warnings.extend(read.warnings)
+            problems.extend(read.problems)
     return rows, remarks, warnings, problems
+
+
+def _read_row(place, number, line, cells, module_above):
+    """Read one grid row: a code row (or several), a remark, or a problem."""
+    if len(cells) != len(place.headers):
+        return _Read(problems=(f"{place.at(line, number)}: {len(cells)} cells, expected {len(place.headers)} "
+                               f"(one per header: {place.headers})",))
+    code_index = place.roles.index("code")
+    code_cell = cells[code_index]
+    status, status_text = _status_of(place.roles, cells)
+    warnings = () if status_text is None else (
+        f"{place.at(line, number, 'status')}: status {status_text!r} is not a clean HTTP status; kept as text"
+        + (f", read as {'/'.join(map(str, status))}" if status else ""),)
+    if code_cell.spans_columns or codes.is_catch_all_label(code_cell.plain):
+        return _Read(remark=_remark(number, code_cell, cells, code_index, status), warnings=warnings)
+    if not code_cell.plain:
+        return _Read(problems=(f"{place.at(line, number, 'code')}: empty error-code cell, expected a code "
+                               f"such as AIS.0014",))
+    found, note = _codes_of(code_cell)
+    if not found:
+        if _is_prose_row(place.roles, cells, code_index):
+            return _Read(remark=_remark(number, code_cell, cells, code_index, status, prose=True),
+                         warnings=warnings + (f"{place.at(line, number)}: prose in the error-code column kept "
+                                              f"as a remark",))
+        return _Read(problems=(f"{place.at(line, number, 'code')}: {note}",))
+    rows = tuple(_row(number, line, place.table.number, place.headers, place.roles, cells, code, status,
+                      status_text, module_above) for code in found)
+    return _Read(rows=rows, warnings=warnings + ((f"{place.at(line, number)}: {note}",) if note else ()))
+
+
+def _codes_of(code_cell):
+    """The codes of a code cell and a note on how it was read, or ((), what is wrong)."""
+    # Codes on lines of their own (<br>, two <p>) run together in the plain text.
+    several = codes.split_codes(_MARKUP_RE.sub("", code_cell.text) if "\n" in code_cell.text else code_cell.plain)
+    if several:
+        return tuple(several), f"{len(several)} codes in one cell, {' and '.join(several)}: one row each"
+    code, changed = codes.normalise_code(code_cell.plain)
+    if code is None:
+        return (), codes.code_problem(" ".join(code_cell.plain.split())) or "not a code"
+    return (code,), f"code {code_cell.plain!r} normalised to {code!r}" if changed else None
+
+
+def _is_prose_row(roles, cells, code_index):
+    """A sentence in the code column of a row without other text: a catch-all remark."""
+    return _SENTENCE_RE.search(cells[code_index].plain) is not None and not any(
+        c.text for i, c in enumerate(cells) if i != code_index and roles[i] in TEXT_ROLES)
 
 
 def _status_of(roles, cells):

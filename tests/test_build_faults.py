@@ -101,6 +101,7 @@ KILL_POINTS = [
 ]
 
 
+@pytest.mark.slow  # builds in subprocesses, killed and run again: tens of seconds
 @pytest.mark.parametrize("moment, reached", KILL_POINTS, ids=[k for k, _ in KILL_POINTS])
 def test_kill_9_leaves_a_whole_site_and_the_next_build_cleans_up(tmp_path, sites, moment, reached):
     out = tmp_path / "site"
@@ -118,6 +119,7 @@ def test_kill_9_leaves_a_whole_site_and_the_next_build_cleans_up(tmp_path, sites
     assert beside(out) == ["site"]
 
 
+@pytest.mark.slow  # builds in subprocesses, killed and run again: tens of seconds
 def test_a_killed_build_process_takes_its_worker_with_it(tmp_path, sites):
     out = tmp_path / "site"
     build = start_build(sites["new_data"], out)
@@ -148,6 +150,7 @@ def alive(pid):
         return False
 
 
+@pytest.mark.slow  # builds in subprocesses, killed and run again: tens of seconds
 def test_a_worker_killed_midway_is_a_build_error_not_a_hang(tmp_path, sites):
     out = tmp_path / "site"
     assert run_build(sites["old_data"], out).returncode == 0
@@ -162,6 +165,7 @@ def test_a_worker_killed_midway_is_a_build_error_not_a_hang(tmp_path, sites):
     assert tree(out) == sites["old"] and beside(out) == ["site"]
 
 
+@pytest.mark.slow  # builds in subprocesses, killed and run again: tens of seconds
 def test_two_builds_at_once_take_turns(tmp_path, sites):
     out = tmp_path / "site"
     first = start_build(sites["old_data"], out)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import codes as code_syntax
-from . import model
+from . import inputs, model, schema
 from .errors import BuildError, DataError
 from .pipeline import display_path, write_atomic
 
@@ -39,15 +39,13 @@ class Retired:
 
 def load_retired(path=RETIRED_FILE):
     """Read retired.json ({"codes": [{"retired_on": ..., "code": {...}}]}); missing file: none."""
-    raw = _read_json(path, {"codes": []})
-    reader = model._Reader(str(path))
+    raw = _read_json(path, {"codes": []}, schema.RETIRED)
     records = []
-    for index, item in enumerate(reader.field(raw, "codes", list, "")):
+    for index, item in enumerate(raw["codes"]):
         where = f"codes[{index}]"
-        retired_on = reader.field(item, "retired_on", str, where)
-        _check_date(path, f"{where}.retired_on", retired_on)
-        code = model._read_code(reader, reader.field(item, "code", dict, where), f"{where}.code", None)
-        records.append(Retired(code, retired_on))
+        _check_date(path, f"{where}.retired_on", item["retired_on"])
+        records.append(Retired(model.code_from_json(item["code"]), item["retired_on"]))
+    model.check_codes(path, tuple(r.code for r in records), where="codes[{index}].code")
     return tuple(sorted(records, key=lambda r: code_syntax.code_sort_key(r.code.code)))
 
 
@@ -78,23 +76,26 @@ def today():
 
 def load_redirects(path=REDIRECTS_FILE):
     """Read redirects.json: {"OLD.CODE": "NEW.CODE"}; missing file: none."""
-    raw = _read_json(path, {})
-    if not isinstance(raw, dict):
-        raise DataError(f"{path}: expected an object mapping old codes to new codes")
-    for old, new in raw.items():
-        for code in (old, new):
-            if not isinstance(code, str) or not code_syntax.CODE_RE.match(code):
-                raise DataError(f"{path}: {old!r}: {code!r} is not a code")
+    raw = _read_json(path, {}, schema.REDIRECTS)
+    folded = {}
+    for old in raw:
+        other = folded.setdefault(old.casefold(), old)
+        if other != old:
+            raise DataError(f"{path}: {old!r} and {other!r} differ only in case: their redirect pages "
+                            f"would be one file on a case-insensitive file system; keep one")
     return dict(raw)
 
 
 def resolve_redirects(redirects, known_codes, path=REDIRECTS_FILE):
     """Follow chains to their end (A→B→C gives A→C); refuse cycles and unknown targets."""
-    resolved = {}
+    resolved, folded = {}, {code.casefold(): code for code in known_codes}
     for old in sorted(redirects):
         if old in known_codes:
             raise DataError(f"{path}: {old} is redirected but is still a code of the dataset; "
                             f"remove the redirect or the code")
+        if old.casefold() in folded:
+            raise DataError(f"{path}: {old} differs only in case from the code {folded[old.casefold()]}: its "
+                            f"redirect page would be that code's page on a case-insensitive file system")
         seen, target = [old], redirects[old]
         while target in redirects:
             if target in seen:
@@ -116,7 +117,7 @@ def read_registry(path=REGISTRY_FILE):
     path = Path(path)
     if not path.exists():
         return set()
-    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in inputs.read_text(path, within=path.parent).splitlines()
             if line.strip() and not line.startswith("#")}
 
 
@@ -163,11 +164,12 @@ def registry_step(published, record, path=REGISTRY_FILE):
             f"run '{RECORD_COMMAND}' and commit it")
 
 
-def _read_json(path, default):
+def _read_json(path, default, schema_name):
+    """A lifecycle file through the door (inside its folder, UTF-8, JSON), checked against its schema."""
     path = Path(path)
-    if not path.exists():
-        return default
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DataError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+        raw = inputs.read_json(path, within=path.parent)
+    except FileNotFoundError:
+        return default
+    schema.check(raw, path, schema_name)
+    return raw

@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass, field
 
 from . import codes as code_syntax
+from . import inputs, schema
 from .errors import DataError
-from .languages import LANGUAGES
 
 SCHEMA_VERSION = 1
 
@@ -48,6 +48,8 @@ class Source:
     intro: tuple = ()
     example_response: dict | None = None
     remarks: tuple = ()
+    url: str | None = None
+    service_name: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ class Entry:
     origins: tuple = ()
     variants: tuple = ()
     extra: dict = field(default_factory=dict)
+    # Every status the row gives (400/404), and its raw cell when that is not a clean status.
+    http_statuses: tuple = ()
+    http_status_text: str | None = None
+    # The modules (模块, Module, Category) whose rows give this entry, in page order.
+    modules: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class Code:
     code: str
     prefix: str
     entries: tuple
+    # (first, last) of a code that upstream writes as a range (DIS.5000~DIS.5999).
+    range: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -128,11 +137,13 @@ def _source_to_json(source):
         "example_response": source.example_response,
         "remarks": [{"label": r.label, "http_status": r.http_status, "text": r.text, "row": r.row}
                     for r in source.remarks],
+        "url": source.url, "service_name": dict(source.service_name),
     }
 
 
 def _code_to_json(code):
-    return {"code": code.code, "prefix": code.prefix, "entries": [_entry_to_json(e) for e in code.entries]}
+    return {"code": code.code, "prefix": code.prefix, "entries": [_entry_to_json(e) for e in code.entries],
+            "range": {"first": code.range[0], "last": code.range[1]} if code.range else None}
 
 
 def _entry_to_json(entry):
@@ -143,240 +154,155 @@ def _entry_to_json(entry):
         "origins": [{"source": o.source, "row": o.row, "line": o.line} for o in entry.origins],
         "variants": [dict(v) for v in entry.variants],
         "extra": dict(entry.extra),
+        "http_statuses": list(entry.http_statuses), "http_status_text": entry.http_status_text,
+        "modules": list(entry.modules),
     }
 
 
 # ---------------------------------------------------------------- reading
+#
+# One reader, in three steps: the file through the door (inputs: size, UTF-8, JSON, control
+# characters), the schema (every field's type and shape: schema/errors.schema.json), then
+# plain construction and the checks a schema cannot make (sorted codes, known sources).
+# A new field: add it to the schema, then read it in its _read_* function below.
 
 
 def load(path):
-    """Read and validate a dataset file; raise DataError naming the file and the bad value."""
+    """Read and check a dataset file; raise DataError naming the file and the bad value."""
     try:
-        # Bytes decoded at once: a text-mode read of 60 MB took 0.5 s more (newline handling).
-        with open(path, "rb") as handle:
-            raw = json.loads(handle.read().decode("utf-8"))
+        data = inputs.read_bytes(path)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file (run 'make data' to scrape the upstream pages)") from None
-    except json.JSONDecodeError as error:
-        raise DataError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
-    except UnicodeDecodeError as error:
-        raise DataError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    return dataset_from_json(raw, str(path), consume=True)
+    return loads(data, str(path))
 
 
-def dataset_from_json(raw, path="<dataset>", consume=False):
-    """Build a Dataset from parsed JSON, checking every field (emptying raw["codes"] if `consume`)."""
-    reader = _Reader(path)
-    reader.expect(raw, dict, "")
-    version = reader.field(raw, "schema_version", int, "")
-    if version != SCHEMA_VERSION:
-        reader.fail("schema_version", f"expected {SCHEMA_VERSION}, got {version!r}")
-    sources = tuple(_read_source(reader, s, f"sources[{i}]")
-                    for i, s in enumerate(reader.field(raw, "sources", list, "")))
+def loads(data, path="<dataset>"):
+    """Read and check a dataset from the bytes (or text) of a JSON file (path: for messages)."""
+    data = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    raw = inputs.parse_json(inputs.decode(data, path), path)
+    if inputs.may_be_unclean(data):  # one scan of the bytes spares a walk of every string
+        raw = inputs.clean_json(raw, path)
+    return _read_dataset(raw, path, consume=True)
+
+
+def dataset_from_json(raw, path="<dataset>"):
+    """Read and check a dataset from parsed JSON (its strings are cleaned in place)."""
+    return _read_dataset(inputs.clean_json(raw, path), path)
+
+
+def _read_dataset(raw, path, consume=False):
+    """The Dataset of cleaned JSON: schema, then construction, then semantic checks
+    (emptying raw["codes"] as it goes if `consume`)."""
+    schema.check(raw, path)
+    sources = tuple(_read_source(s) for s in raw["sources"])
     ids = [s.id for s in sources]
     if len(set(ids)) != len(ids):
-        reader.fail("sources", f"source ids must be unique, got {ids}")
-    raw_codes, known_ids = reader.field(raw, "codes", list, ""), set(ids)
-    codes_ = []
-    for i, raw_code in enumerate(raw_codes):
-        codes_.append(_quick_code(raw_code, known_ids) or _read_code(reader, raw_code, f"codes[{i}]", known_ids))
+        _fail(path, "sources", f"source ids must be unique, got {ids}")
+    raw_codes, codes_ = raw["codes"], []
+    for index, item in enumerate(raw_codes):
+        codes_.append(code_from_json(item))
         # Let go of the parsed JSON as it is read: the model's objects then fill the memory it
         # leaves, instead of landing beside holes (100,000 codes held a third more memory).
         if consume:
-            raw_codes[i] = None
+            raw_codes[index] = None
     codes_ = tuple(codes_)
-    _check_code_order(reader, codes_)
-    return Dataset(sources=sources, codes=codes_, schema_version=version)
+    check_codes(path, codes_, frozenset(ids))
+    _check_code_order(path, codes_)
+    return Dataset(sources=sources, codes=codes_, schema_version=raw["schema_version"])
 
 
-_MISSING = object()
+def _fail(path, where, message):
+    """Raise the DataError of a bad value at a JSON path."""
+    raise DataError(f"{path}: {where or '(top level)'}: {message}")
 
 
-class _Reader:
-    """Type checks that name the file and JSON path of a bad value."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def fail(self, where, message):
-        raise DataError(f"{self.path}: {where or '(top level)'}: {message}")
-
-    def expect(self, value, kind, where, nullable=False):
-        if value is None and nullable:
-            return value
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            names = {dict: "an object", list: "a list", str: "a string", int: "an integer"}
-            self.fail(where, f"expected {names[kind]}{' or null' if nullable else ''}, got {value!r:.80}")
-        return value
-
-    def field(self, obj, name, kind, where, nullable=False):
-        value = obj.get(name, _MISSING)
-        if type(value) is kind or value is None and nullable:  # the common case, checked first
-            return value
-        place = f"{where}.{name}" if where else name
-        if value is _MISSING:
-            self.fail(place, "missing")
-        return self.expect(value, kind, place, nullable)
-
-    def texts(self, obj, name, where):
-        """A {lang: Markdown} map."""
-        value = self.field(obj, name, dict, where)
-        for lang, text in value.items():
-            if lang not in LANGUAGES:
-                self.fail(f"{where}.{name}", f"language must be one of {list(LANGUAGES)}, got {lang!r}")
-            self.expect(text, str, f"{where}.{name}.{lang}")
-        return dict(sorted(value.items()))
-
-
-def _read_source(reader, raw, where):
-    reader.expect(raw, dict, where)
-    language = reader.field(raw, "language", str, where)
-    if language not in LANGUAGES:
-        reader.fail(f"{where}.language", f"expected one of {list(LANGUAGES)}, got {language!r}")
-    intro = tuple(
-        Section(reader.field(s, "heading", str, f"{where}.intro[{i}]", nullable=True),
-                reader.field(s, "body", str, f"{where}.intro[{i}]"))
-        for i, s in enumerate(reader.field(raw, "intro", list, where)))
-    remarks = tuple(
-        Remark(reader.field(r, "label", str, f"{where}.remarks[{i}]"),
-               _status(reader, r, f"{where}.remarks[{i}]"),
-               reader.field(r, "text", str, f"{where}.remarks[{i}]"),
-               reader.field(r, "row", int, f"{where}.remarks[{i}]"))
-        for i, r in enumerate(reader.field(raw, "remarks", list, where)))
-    example = reader.field(raw, "example_response", dict, where, nullable=True)
-    if example is not None:
-        reader.field(example, "body", str, f"{where}.example_response")
-        _status(reader, example, f"{where}.example_response")
+def _read_source(raw):
+    """The Source of a source item that matched the schema."""
     return Source(
-        id=reader.field(raw, "id", str, where), service=reader.field(raw, "service", str, where),
-        language=language, origin=reader.field(raw, "origin", str, where, nullable=True),
-        retrieved=reader.field(raw, "retrieved", str, where, nullable=True),
-        file=reader.field(raw, "file", str, where), form=reader.field(raw, "form", str, where),
-        title=reader.field(raw, "title", str, where, nullable=True), intro=intro,
-        example_response=example, remarks=remarks)
+        id=raw["id"], service=raw["service"], language=raw["language"], origin=raw["origin"],
+        retrieved=raw["retrieved"], file=raw["file"], form=raw["form"], title=raw["title"],
+        intro=tuple(Section(s["heading"], s["body"]) for s in raw["intro"]),
+        example_response=raw["example_response"],
+        remarks=tuple(Remark(r["label"], r["http_status"], r["text"], r["row"]) for r in raw["remarks"]),
+        url=raw.get("url"), service_name=dict(raw.get("service_name") or {}))
 
 
-def _status(reader, obj, where):
-    status = reader.field(obj, "http_status", int, where, nullable=True)
-    if status is not None and not 100 <= status <= 599:
-        reader.fail(f"{where}.http_status", f"expected an HTTP status from 100 to 599, got {status}")
-    return status
+def code_from_json(raw):
+    """The Code of a code item that matched the schema (see check_codes for the rest)."""
+    return Code(code=raw["code"], prefix=raw["prefix"], entries=tuple(_read_entry(e) for e in raw["entries"]),
+                range=_range(raw))
 
 
-def _read_code(reader, raw, where, source_ids):
-    reader.expect(raw, dict, where)
-    code = reader.field(raw, "code", str, where)
-    if not code_syntax.CODE_RE.match(code):
-        reader.fail(f"{where}.code", f"{code!r} is not a code (letters and digits joined by '.', '-' or '_')")
-    prefix = reader.field(raw, "prefix", str, where)
-    if prefix != code_syntax.prefix_of(code):
-        reader.fail(f"{where}.prefix", f"expected {code_syntax.prefix_of(code)!r} for {code}, got {prefix!r}")
-    entries = reader.field(raw, "entries", list, where)
-    if not entries:
-        reader.fail(f"{where}.entries", f"{code} has no entries; a code needs at least one")
-    return Code(code=code, prefix=prefix,
-                entries=tuple(_read_entry(reader, e, f"{where}.entries[{i}]", source_ids)
-                              for i, e in enumerate(entries)))
-
-
-def _read_entry(reader, raw, where, source_ids):
-    reader.expect(raw, dict, where)
-    origins = []
-    for i, o in enumerate(reader.field(raw, "origins", list, where)):
-        place = f"{where}.origins[{i}]"
-        reader.expect(o, dict, place)
-        source = reader.field(o, "source", str, place)
-        if source_ids is not None and source not in source_ids:
-            reader.fail(f"{place}.source", f"no source with id {source!r} (known: {sorted(source_ids)})")
-        origins.append(Origin(source, reader.field(o, "row", int, place),
-                              reader.field(o, "line", int, place, nullable=True)))
-    placeholders = reader.field(raw, "placeholders", list, where)
-    for i, p in enumerate(placeholders):
-        reader.expect(p, str, f"{where}.placeholders[{i}]")
-    variants = reader.field(raw, "variants", list, where)
-    for i, v in enumerate(variants):
-        reader.expect(v, dict, f"{where}.variants[{i}]")
-    extra = reader.field(raw, "extra", dict, where)
+def _read_entry(raw):
+    """The Entry of an entry item that matched the schema."""
+    description, solution = raw["description"], raw["solution"]
     return Entry(
-        http_status=_status(reader, raw, where),
-        message=reader.field(raw, "message", str, where, nullable=True),
-        description=reader.texts(raw, "description", where),
-        solution=reader.texts(raw, "solution", where),
-        placeholders=tuple(placeholders), origins=tuple(origins),
-        variants=tuple(variants), extra=dict(extra))
+        http_status=raw["http_status"], message=raw["message"],
+        # One order of languages whatever the file's: views and the writer rely on it.
+        description=dict(sorted(description.items())) if len(description) > 1 else description,
+        solution=dict(sorted(solution.items())) if len(solution) > 1 else solution,
+        placeholders=tuple(raw["placeholders"]),
+        origins=tuple(Origin(o["source"], o["row"], o["line"]) for o in raw["origins"]),
+        variants=tuple(raw["variants"]), extra=raw["extra"], **_status_fields(raw))
 
 
-def _quick_code(raw, source_ids):
-    """The Code of a well-formed item, or None if anything is off: then _read_code reads it
-    again and names the fault.
-
-    It checks what _read_code checks, with exact types (as JSON gives them) and no JSON
-    path made per value: making those paths was most of reading 100,000 codes, a serial
-    step of the build. A test holds the two equal on every item either one accepts.
-    """
-    if type(raw) is not dict:
-        return None
-    code, prefix, entries = raw.get("code"), raw.get("prefix"), raw.get("entries")
-    if (type(code) is not str or type(prefix) is not str or type(entries) is not list or not entries
-            or not code_syntax.CODE_RE.match(code) or prefix != code_syntax.prefix_of(code)):
-        return None
-    read = []
-    for entry in entries:
-        if type(entry) is not dict:
-            return None
-        status, message = entry.get("http_status"), entry.get("message")
-        origins, placeholders = entry.get("origins"), entry.get("placeholders")
-        variants, extra = entry.get("variants"), entry.get("extra")
-        description, solution = entry.get("description"), entry.get("solution")
-        if not ((status is None or type(status) is int and 100 <= status <= 599)
-                and (message is None or type(message) is str)
-                and "http_status" in entry and "message" in entry
-                and type(origins) is list and type(placeholders) is list and type(variants) is list
-                and type(extra) is dict and _quick_texts(description) and _quick_texts(solution)
-                and (not placeholders or all(type(p) is str for p in placeholders))
-                and (not variants or all(type(v) is dict for v in variants))):
-            return None
-        quick_origins = []
-        for origin in origins:
-            if type(origin) is not dict:
-                return None
-            source, row, line = origin.get("source"), origin.get("row"), origin.get("line")
-            if (type(source) is not str or type(row) is not int or not (line is None or type(line) is int)
-                    or "line" not in origin or source_ids is not None and source not in source_ids):
-                return None
-            quick_origins.append(Origin(source, row, line))
-        read.append(Entry(
-            http_status=status, message=message,
-            description=dict(sorted(description.items())), solution=dict(sorted(solution.items())),
-            placeholders=tuple(placeholders), origins=tuple(quick_origins),
-            variants=tuple(variants), extra=dict(extra)))
-    return Code(code=code, prefix=prefix, entries=tuple(read))
+def _status_fields(raw):
+    """The fields added for several statuses and modules; a file older than them gives each
+    entry its one status as its list."""
+    status = raw["http_status"]
+    return {"http_statuses": tuple(raw.get("http_statuses", [status] if status is not None else [])),
+            "http_status_text": raw.get("http_status_text"), "modules": tuple(raw.get("modules", []))}
 
 
-def _quick_texts(value):
-    """A {lang: str} map, as _Reader.texts accepts it."""
-    if type(value) is not dict or not value.keys() <= _LANGUAGE_SET:
-        return False
-    for text in value.values():
-        if type(text) is not str:
-            return False
-    return True
+def _range(raw):
+    """A code's (first, last) range, or None."""
+    value = raw.get("range")
+    return (value["first"], value["last"]) if value else None
 
 
-_LANGUAGE_SET = frozenset(LANGUAGES)
+def check_codes(path, codes_, source_ids=None, where="codes[{index}]"):
+    """The checks of codes a schema cannot make: the code's syntax and prefix rule, sources
+    that exist, and no two codes that a case-insensitive file system would take as one."""
+    folded, check_code = {}, code_syntax.code_problem
+    for index, code in enumerate(codes_):
+        place = where.format(index=index)
+        problem = check_code(code.code)
+        if problem:
+            _fail(path, f"{place}.code", problem)
+        if code.prefix != code_syntax.prefix_of(code.code):
+            _fail(path, f"{place}.prefix", f"expected {code_syntax.prefix_of(code.code)!r} for {code.code}, "
+                                           f"got {code.prefix!r}")
+        other = folded.setdefault(code.code.casefold(), code.code)
+        if other != code.code:
+            _fail(path, f"{place}.code", f"{code.code} and {other} differ only in case: their pages would "
+                                         f"be one file on a case-insensitive file system; merge them")
+        if source_ids is not None:
+            _check_sources(path, place, code, source_ids)
 
 
-def _check_code_order(reader, codes_):
+def _check_sources(path, place, code, source_ids):
+    """Every origin and variant of a code names a source of the dataset."""
+    for number, entry in enumerate(code.entries):
+        for kind, items in (("origins", entry.origins), ("variants", entry.variants)):
+            for item_number, item in enumerate(items):
+                source = item.source if kind == "origins" else item["source"]
+                if source not in source_ids:
+                    _fail(path, f"{place}.entries[{number}].{kind}[{item_number}].source",
+                          f"no source with id {source!r} (known: {sorted(source_ids)})")
+
+
+def _check_code_order(path, codes_):
+    """Each code listed once, sorted by prefix, then number."""
     seen = set()
     for index, code in enumerate(codes_):
         if code.code in seen:
-            reader.fail(f"codes[{index}].code", f"{code.code} is listed twice; merge its entries into one item")
+            _fail(path, f"codes[{index}].code", f"{code.code} is listed twice; merge its entries into one item")
         seen.add(code.code)
     for index in range(1, len(codes_)):
         before, code = codes_[index - 1], codes_[index]
         if not _numbered_in_order(before, code) and \
                 code_syntax.code_sort_key(code.code, code.prefix) < code_syntax.code_sort_key(before.code, before.prefix):
-            reader.fail(f"codes[{index}].code", f"codes must be sorted by prefix, then number: "
+            _fail(path, f"codes[{index}].code", f"codes must be sorted by prefix, then number: "
                                                 f"{code.code} comes after {before.code}")
 
 

@@ -4,15 +4,21 @@ Notes are the repository's own words, rendered with tables, fenced code and list
 sanitised (nh3) like everything else: no scripts, no event handlers, no javascript: links.
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import inputs
 from .codes import CODE_RE
+from .errors import DataError
 from .i18n import LocalText
 from .languages import LANGUAGES
-from .pipeline import read_text
 
 NOTES_DIR = Path(__file__).resolve().parent.parent / "source" / "notes"
+# Keys a note's front matter (a "---" block at its top) may set: none yet. A block with
+# any other key is refused rather than shown: it would be a typo, or meant for another tool.
+FRONT_MATTER_KEYS = frozenset()
+_FRONT_MATTER_LINE = re.compile(r"\s*[A-Za-z_][\w-]*\s*:")
 
 
 @dataclass(frozen=True)
@@ -56,9 +62,29 @@ def load_notes(folder, codes, prefixes):
         if key not in known:
             warnings.append(f"{path}: there is no {kind} {key!r}; the note is not shown")
             continue
-        texts.setdefault((kind, key), {})[parts[0]] = read_text(path).strip()
+        # Only regular files inside the notes folder: a symlink out could publish any file
+        # of the machine that builds the site.
+        text = inputs.read_text(path, inputs.NOTE_SIZE_LIMIT, within=folder)
+        texts.setdefault((kind, key), {})[parts[0]] = note_body(path, text).strip()
     for (kind, key), found in sorted(texts.items()):
         for lang in LANGUAGES:
             if lang not in found:
                 warnings.append(f"note for {kind} {key} has no {lang} version (notes/{lang}/...)")
     return Notes(texts), warnings
+
+
+def note_body(path, text):
+    """The note without its front matter; refuse a key that notes do not know."""
+    lines = text.split("\n")
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+    if lines[0].strip() != "---" or end is None:
+        return text
+    block = [(number, line) for number, line in enumerate(lines[1:end], start=2) if line.strip()]
+    if not all(_FRONT_MATTER_LINE.match(line) for _, line in block):
+        return text  # a rule and prose, not front matter
+    for number, line in block:
+        name = line.partition(":")[0].strip()
+        if name not in FRONT_MATTER_KEYS:
+            known = ", ".join(sorted(FRONT_MATTER_KEYS)) or "none yet"
+            raise DataError(f"{path}:{number}: unknown front matter key {name!r} (known: {known})")
+    return "\n".join(lines[end + 1:])

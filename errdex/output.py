@@ -9,6 +9,7 @@ from .gather import codes_with_pages
 from .languages import HTML_LANG, LANGUAGES
 from .pipeline import TreeWriter, compact_json
 from .render import TEMPLATES_DIR, make_environment, render_root_page
+from .reuse import text_key
 
 # html.escape suits XML too, quotes included; xml.sax.saxutils would import urllib.request (60 ms).
 xml_escape = html.escape
@@ -95,11 +96,20 @@ def asset_files():
 # ------------------------------------------------------------------ the JSON API
 # Kept together, so that they can move into a module of their own.
 
-def write_api_files(content, staging):
-    """The dataset, the list of codes and one file per code."""
-    writer = TreeWriter(staging)
+def write_api_files(content, staging, reuse=None):
+    """The dataset, the list of codes and one file per code; {file: reuse key} of the per-code
+    files (each linked from the last build when its text is the same)."""
+    writer, keys = TreeWriter(staging), {}
     for path, text in api_files(content):
+        if path.startswith(CODE_FILES):
+            keys[path] = text_key(text)
+            if reuse is not None and reuse.link(path, keys[path]):
+                continue
         writer.write(path, text)
+    return keys
+
+
+CODE_FILES = urls.api_code_path("")[:-len(".json")]
 
 
 def api_paths(content):

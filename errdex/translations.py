@@ -105,7 +105,9 @@ def update_catalog(path, lang, domain, template):
     catalog.revision_date = FIXED_DATE
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
-        write_po(handle, catalog, width=76, sort_output=True, include_previous=True)
+        # Without line numbers: a template edit would otherwise rewrite every location below it,
+        # and `git diff source/` would bury the real changes.
+        write_po(handle, catalog, width=76, sort_output=True, include_previous=True, include_lineno=False)
     return catalog
 
 

@@ -12,10 +12,10 @@ from errdex import model
 from errdex.i18n import LOCALE_DIR, catalog_path
 from errdex.site import SiteInputs, SiteSettings, build_site
 from errdex.translations import content_template, coverage, interface_template
-from tests.conftest import ROOT
+from tests.conftest import SEED_DATA
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
-SEED = ROOT / "source" / "errors.json"
+SEED = SEED_DATA
 
 
 class _MainText(HTMLParser):

@@ -214,6 +214,7 @@ class LocalText:
     text: str
     lang: str
     fallback: bool = False
+    via: str | None = None  # the source id of another service's page whose translation this is
 
 
 class ContentTranslator:

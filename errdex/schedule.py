@@ -94,7 +94,7 @@ def first_task(job, chunks):
     builder = LanguageBuilder(job, LANGUAGES[0])
     results = [builder.build(order=(0,))]
     del builder  # its views cover every code: let them go before the chunks
-    files = write_api_files(job.content, job.staging, reuser(job))
+    files = write_api_files(job.content, job.staging, job.content_locale_dir, reuser(job))
     return results + take_chunks(job, chunks), files
 
 
@@ -144,7 +144,7 @@ def make_views(job, lang):
     """The view data of one language."""
     content = job.content
     return SiteViews(content.dataset, lang, job.content_locale_dir, content.retired, content.redirects,
-                     content.notes)
+                     content.notes, content.complete)
 
 
 class LanguageBuilder:

@@ -16,13 +16,15 @@ from .gather import gather
 from .i18n import missing_warnings
 from .languages import LANGUAGES
 from .notes import NOTES_DIR
-from .output import api_paths, shared_files
+from .api import api_paths, coverage_report
+from .output import shared_files
 from .pipeline import DATA_FILE, ROOT, TreeWriter
 from .publish import publish
 from .reuse import inputs_digest, previous_build, write_manifest
 from .schedule import Job, render_site
 
 SITE_DIR = ROOT / "site"
+COMPLETE_SERVICES_FILE = ROOT / "source" / "complete-services.txt"
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,12 @@ class SiteInputs:
     redirects_file: Path | None = None
     registry_file: Path | None = None
     content_locale_dir: Path | None = None
+    complete_services_file: Path | None = None  # services whose every text must be translated
 
     @staticmethod
     def repository():
-        return SiteInputs(NOTES_DIR, lifecycle.RETIRED_FILE, lifecycle.REDIRECTS_FILE, lifecycle.REGISTRY_FILE)
+        return SiteInputs(NOTES_DIR, lifecycle.RETIRED_FILE, lifecycle.REDIRECTS_FILE, lifecycle.REGISTRY_FILE,
+                          complete_services_file=COMPLETE_SERVICES_FILE)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class BuildResult:
     warnings: tuple
     seconds: float
     published: frozenset = frozenset()  # the URLs the site must keep: those of the registry, and its own
+    coverage: tuple = ()  # one line per language and service (services.coverage_lines)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class SiteOutcome:
     warnings: tuple
     published: frozenset
     keys: dict  # {file: reuse key} of the pages, search index and API files, for the next build
+    coverage: tuple = ()
 
 
 def build_command(args):
@@ -92,6 +98,8 @@ def build_command(args):
     result = build_site(data, out, settings, strict=args.strict, warn=report_warnings, inputs=inputs)
     print(f"built {out}: {result.pages} pages, {result.files} files, {len(result.warnings)} warning(s), "
           f"{result.seconds:.2f} s")
+    if result.coverage:
+        print("\n".join(result.coverage))
     if inputs.registry_file is not None:
         line = lifecycle.registry_step(result.published, args.record_urls, inputs.registry_file)
         if line:
@@ -116,7 +124,7 @@ def build_site(data, out, settings, strict=False, warn=None, inputs=None, worker
 
     outcome = publish(out, fill, swapped=lambda outcome: write_manifest(out, digest, outcome.keys))
     return BuildResult(outcome.pages, outcome.files, outcome.warnings, time.perf_counter() - started,
-                       outcome.published)
+                       outcome.published, outcome.coverage)
 
 
 def write_site(job, inputs, strict, warn, workers):
@@ -138,7 +146,8 @@ def write_site(job, inputs, strict, warn, workers):
     keys = {urls.output_file(path): key for result in results for path, key in zip(result.pages, result.keys)}
     keys.update(rendered.files)
     return SiteOutcome(pages=len(pages) + 2, files=len(pages) + files + len(api), warnings=tuple(warnings),
-                       published=published | before, keys=keys)
+                       published=published | before, keys=keys,
+                       coverage=tuple(coverage_report(job.content, inputs.content_locale_dir)))
 
 
 def translation_warnings(results):

@@ -20,6 +20,8 @@ if str(ROOT) not in sys.path:
 import pytest  # noqa: E402  (after the sys.path set-up above)
 from hypothesis import settings  # noqa: E402
 
+from tests.two_services import two_site, two_site_url  # noqa: E402,F401 (fixtures of every test module)
+
 # Property and fuzz tests: `ci` (make test) keeps Hypothesis's 100 examples a test, or what a
 # test sets; `fuzz` (HYPOTHESIS_PROFILE=fuzz, make fuzz) runs a hundred times as many.
 settings.register_profile("ci", deadline=None)

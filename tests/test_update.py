@@ -40,7 +40,7 @@ def copy_layout(copy):
     """Copy the repository's layout that build.py runs in (its ROOT is then the copy)."""
     copy.mkdir()
     shutil.copy2(ROOT / "build.py", copy / "build.py")
-    for folder in ("errdex", "templates", "source"):
+    for folder in ("errdex", "templates", "source", "schema"):
         shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
 

@@ -71,7 +71,7 @@ check-tools:
 lint: $(VENV)/.dev ## ruff (settings in pyproject.toml)
 	$(VENV)/bin/ruff check --quiet .
 
-check: check-tools lint node_modules/.package-lock.json ## the fast tests: no browser, no Java (under a minute)
+check: check-tools lint node_modules/.package-lock.json ## the fast tests: no browser, no Java, none of the slow fault tests
 	$(PY) -m pytest -m "not browser and not slow" tests
 
 test: test-tools lint node_modules/.package-lock.json ## every test (unit, golden, browser); installs what they need

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from errdex import lifecycle
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED
 
 BUILD_PY = str(ROOT / "build.py")
 
@@ -26,6 +26,13 @@ def test_a_reader_that_leaves_ends_the_command_quietly(args):
     assert run_into_closed_pipe(*args) == (0, "")
 
 
+def test_a_reader_that_leaves_a_command_that_did_its_work_ends_it_quietly(tmp_path):
+    status, stderr = run_into_closed_pipe("scrape", str(SEED), "--out", str(tmp_path / "errors.json"))
+    assert status == 0 and (tmp_path / "errors.json").is_file()
+    assert [line for line in stderr.splitlines() if not line.startswith("warning: ")] == []
+
+
+@pytest.mark.slow  # builds the repository's whole site
 def test_the_build_reads_the_url_registry_and_never_writes_it(tmp_path):
     before = lifecycle.REGISTRY_FILE.read_bytes(), lifecycle.REGISTRY_FILE.stat().st_mtime_ns
     result = subprocess.run([sys.executable, BUILD_PY, "build", "--out", str(tmp_path / "site")], cwd=ROOT,

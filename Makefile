@@ -1,4 +1,6 @@
 # errdex: `make site` builds the site, `make test` runs every test. `make help` lists the rest.
+# Targets that read the repository never write into it; `make urls`, `make update`,
+# `make data` and `make translations` do, and say so.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,7 +11,11 @@ BUILD_FLAGS ?=
 
 .DEFAULT_GOAL := help
 
+# One step at a time: the tools a recipe needs are installed by an earlier one.
+.NOTPARALLEL:
+
 $(VENV)/.runtime: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "errdex needs Python 3.11 or later: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
@@ -29,19 +35,25 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-.PHONY: help site data update translations check-data test bench serve golden screenshots clean
+.PHONY: help site urls data update translations check-data test-tools check-tools lint check test bench serve golden \
+	screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-site: $(VENV)/.runtime ## build site/ from the committed data (SITE_URL=..., BASE_PATH=...)
-	$(PY) build.py build --site-url "$(SITE_URL)" $(if $(BASE_PATH),--base-path "$(BASE_PATH)") $(BUILD_FLAGS)
+BUILD_OPTIONS = --site-url "$(SITE_URL)" $(if $(BASE_PATH),--base-path "$(BASE_PATH)") $(BUILD_FLAGS)
+
+site: $(VENV)/.runtime ## build site/ from the committed data (SITE_URL=..., BASE_PATH=...); writes only site/
+	$(PY) build.py build $(BUILD_OPTIONS)
+
+urls: $(VENV)/.runtime ## build site/ and record its new URLs in source/published-urls.txt (commit it)
+	$(PY) build.py build --record-urls $(BUILD_OPTIONS)
 
 data: $(VENV)/.runtime ## re-scrape source/upstream/ into source/errors.json
 	$(PY) build.py scrape
 
-update: $(VENV)/.runtime ## re-scrape upstream, review the report, retire dropped codes, update catalogs
-	$(PY) build.py update
+update: $(VENV)/.runtime ## re-scrape upstream, review the report, retire dropped codes, update catalogs, record URLs
+	$(PY) build.py update && $(PY) build.py build --record-urls $(BUILD_OPTIONS)
 
 translations: $(VENV)/.runtime ## update the gettext catalogs (source/locale/) and print coverage
 	$(PY) build.py translations
@@ -49,8 +61,21 @@ translations: $(VENV)/.runtime ## update the gettext catalogs (source/locale/) a
 check-data: $(VENV)/.runtime ## fail if source/errors.json is stale against source/upstream/
 	$(PY) build.py scrape --check
 
-test: $(VENV)/.dev node_modules/.package-lock.json ## run every test (unit, golden, browser: needs /usr/bin/chromium, java)
-	$(PY) -m pytest -q tests
+# Chromium, Java, node and npm: installed with apt-get where it can, else one line saying how.
+test-tools:
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" scripts/ensure-test-tools
+
+check-tools:
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" scripts/ensure-test-tools --no-browser
+
+lint: $(VENV)/.dev ## ruff (settings in pyproject.toml)
+	$(VENV)/bin/ruff check --quiet .
+
+check: check-tools lint node_modules/.package-lock.json ## the fast tests: no browser, no Java (under a minute)
+	$(PY) -m pytest -m "not browser and not slow" tests
+
+test: test-tools lint node_modules/.package-lock.json ## every test (unit, golden, browser); installs what they need
+	$(PY) -m pytest tests
 
 bench: $(VENV)/.bench ## benchmarks: scrape time, build time at 1k/10k/100k codes next to Hugo, search
 	$(PY) bench/run.py --search

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from . import model, pipeline
 from .diff import diff_datasets, format_diff
-from .errors import ErrdexError
+from .errors import StrictFailure, report_warnings  # noqa: F401 (cli.StrictFailure, as before)
 
 
 def run(args):
@@ -18,20 +18,6 @@ def run(args):
         return update_command(args)
     from .site import build_command  # the site stage imports Jinja; scraping needs none of it
     return build_command(args)
-
-
-def report_warnings(warnings, strict):
-    """Print warnings to stderr; under --strict they fail the command."""
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if warnings and strict:
-        raise StrictFailure(f"{len(warnings)} warning(s), and --strict treats warnings as errors")
-
-
-class StrictFailure(ErrdexError):
-    """--strict met a warning."""
-
-    exit_code = 1
 
 
 def scrape_command(args):

@@ -1,5 +1,7 @@
 """One exception family; only build.py turns these into exit codes and messages."""
 
+import sys
+
 
 class ErrdexError(Exception):
     """Base of every error the user can cause and fix; printed without a traceback."""
@@ -17,6 +19,25 @@ class DataError(ErrdexError):
 
 class BuildError(ErrdexError):
     """The site cannot be built from valid data (e.g. a published URL would disappear)."""
+
+
+class StrictFailure(ErrdexError):
+    """--strict met a warning."""
+
+    exit_code = 1
+
+
+def report_warnings(warnings, strict):
+    """Print warnings to stderr; under --strict they fail the command."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    check_strict(warnings, strict)
+
+
+def check_strict(warnings, strict):
+    """Under --strict, any warning fails the command."""
+    if warnings and strict:
+        raise StrictFailure(f"{len(warnings)} warning(s), and --strict treats warnings as errors")
 
 
 def where(path, line=None, row=None, cell=None):

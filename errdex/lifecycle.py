@@ -5,7 +5,8 @@
 - source/redirects.json: {"OLD": "NEW"} for codes upstream renamed or split. Chains are
   resolved at build time so every redirect page sends the reader on in one hop.
 - source/published-urls.txt: every URL the site has published, sorted. A build that would
-  drop one of them fails; new ones are added by the build.
+  drop one of them fails. The build only reads it; new URLs are added by `make urls` and
+  `make update` (`build.py build --record-urls`).
 """
 
 import json
@@ -17,6 +18,7 @@ from pathlib import Path
 from . import codes as code_syntax
 from . import inputs, model, schema
 from .errors import BuildError, DataError
+from .pipeline import display_path, write_atomic
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "source"
 RETIRED_FILE = SOURCE_DIR / "retired.json"
@@ -119,8 +121,9 @@ def read_registry(path=REGISTRY_FILE):
             if line.strip() and not line.startswith("#")}
 
 
-REGISTRY_HEADER = ("# Every URL this site has published, one per line, sorted. Written by the build;\n"
+REGISTRY_HEADER = ("# Every URL this site has published, one per line, sorted. Written by 'make urls';\n"
                    "# commit it. A URL listed here must keep working: see README, 'Links that never break'.\n")
+RECORD_COMMAND = "make urls"
 
 
 def check_registry(published_before, published_now, path=REGISTRY_FILE):
@@ -135,7 +138,30 @@ def check_registry(published_before, published_now, path=REGISTRY_FILE):
 
 
 def registry_text(urls):
+    """The registry file listing these URLs."""
     return REGISTRY_HEADER + "".join(f"{url}\n" for url in sorted(urls))
+
+
+def unrecorded_urls(published, path=REGISTRY_FILE):
+    """The URLs a build published that the registry does not list yet, sorted."""
+    return sorted(set(published) - read_registry(path))
+
+
+def record_urls(published, path=REGISTRY_FILE):
+    """Add a build's URLs to the registry, keeping those listed before: its only writer."""
+    write_atomic(path, registry_text(read_registry(path) | set(published)))
+
+
+def registry_step(published, record, path=REGISTRY_FILE):
+    """After a build: record its new URLs if asked to; return one line saying what is new, or ''."""
+    new = unrecorded_urls(published, path)
+    if not new:
+        return ""
+    if record:
+        record_urls(published, path)
+        return f"recorded {len(new)} new URL(s) in {display_path(path)}: commit it"
+    return (f"{len(new)} new URL(s) not yet recorded in {display_path(path)}: "
+            f"run '{RECORD_COMMAND}' and commit it")
 
 
 def _read_json(path, default, schema_name):

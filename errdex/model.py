@@ -13,7 +13,6 @@ from . import inputs, schema
 from .errors import DataError
 
 SCHEMA_VERSION = 1
-LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)

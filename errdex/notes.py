@@ -12,9 +12,9 @@ from . import inputs
 from .codes import CODE_RE
 from .errors import DataError
 from .i18n import LocalText
+from .languages import LANGUAGES
 
 NOTES_DIR = Path(__file__).resolve().parent.parent / "source" / "notes"
-LANGUAGES = ("zh", "en")
 # Keys a note's front matter (a "---" block at its top) may set: none yet. A block with
 # any other key is refused rather than shown: it would be a typo, or meant for another tool.
 FRONT_MATTER_KEYS = frozenset()

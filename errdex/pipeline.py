@@ -2,7 +2,8 @@
 
 import json
 import os
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,17 +79,22 @@ def display_path(path):
 
 def write_atomic(path, text):
     """Write a file (str as UTF-8, or bytes) via a temporary file and a rename, so a failure
-    leaves the old one and a concurrent reader never sees half a file."""
+    leaves the old one and a concurrent reader never sees half a file. The file keeps the
+    mode it had; a new one gets the mode of any new file (0644 under the usual umask)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    # Not mkstemp: its files are 0600, and a rename would make the tracked file so.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with (os.fdopen(handle, "wb") if isinstance(text, bytes)
               else os.fdopen(handle, "w", encoding="utf-8", newline="\n")) as out:
+            if path.exists():
+                os.fchmod(out.fileno(), stat.S_IMODE(path.stat().st_mode))
             out.write(text)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

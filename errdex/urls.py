@@ -19,8 +19,7 @@ link inside the site is relative and the site works at / and under /repo/.
 import functools
 
 from .codes import prefix_slug
-
-LANGUAGES = ("zh", "en")
+from .languages import LANGUAGES  # noqa: F401 (the URL scheme has a tree per language)
 
 
 def home_path(lang):

@@ -1,5 +1,7 @@
 """Shared paths and helpers for the tests; paths come from the project root."""
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -11,8 +13,6 @@ SAMPLES = FIXTURES / "upstream-samples"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-
-import os  # noqa: E402
 
 import pytest  # noqa: E402  (after the sys.path set-up above)
 from hypothesis import settings  # noqa: E402
@@ -27,6 +27,42 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 BASE_PATH = "/repo/"
+SETUP_SCRIPT = "scripts/ensure-test-tools"
+
+# What a test needs from the machine, known by the fixture it uses: (fixture, marker, the
+# tool, whether it is there). tests/test_tooling.py holds the marks to these.
+NEEDS = (
+    ("browser", "browser", f"Chromium ({CHROMIUM})", lambda: os.access(CHROMIUM, os.X_OK)),
+    ("vnu_errors", "slow", "Java (java on PATH)", lambda: shutil.which("java") is not None),
+)
+
+
+def missing_tools(fixture_sets, needs=NEEDS):
+    """The tools that the tests with these fixtures need and the machine lacks, in NEEDS order."""
+    used = set().union(*fixture_sets)
+    return [tool for fixture, _, tool, present in needs if fixture in used and not present()]
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m reads the marks
+def pytest_collection_modifyitems(items):
+    """Mark tests by what they need from the machine."""
+    for item in items:
+        for fixture, marker, _, _ in NEEDS:
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)
+
+
+def pytest_collection_finish(session):
+    """Stop at once, in one line, if the machine lacks what the selected tests need.
+
+    A missing browser fails the run rather than skipping its tests, on CI as anywhere: a run
+    that skipped them would pass without having tested the site in a browser.
+    """
+    missing = missing_tools(getattr(item, "fixturenames", ()) for item in session.items)
+    if missing:
+        raise pytest.UsageError(f"missing {' and '.join(missing)}: run `{SETUP_SCRIPT}` (as root, or with "
+                                f"sudo) to install what the tests need, or `make check` for the tests that "
+                                f"need neither")
 
 
 @pytest.fixture(scope="session")

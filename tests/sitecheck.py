@@ -53,7 +53,7 @@ def broken_links(root):
     for page in html_files(root):
         if page.name == "404.html" and page.parent == root:
             continue
-        for tag, attribute, link in parse(page).links:
+        for _tag, attribute, link in parse(page).links:
             if link.startswith(("http://", "https://", "mailto:")):
                 continue
             if link.startswith("/"):

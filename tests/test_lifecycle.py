@@ -43,7 +43,7 @@ def update(repo_dir, upstream, data, inputs):
 
 def test_dropped_code_is_retired_and_its_page_stays(repo, monkeypatch):
     tmp, upstream, data, inputs = repo
-    build_site(data, tmp / "site", SETTINGS, inputs=inputs)
+    lifecycle.record_urls(build_site(data, tmp / "site", SETTINGS, inputs=inputs).published, inputs.registry_file)
     assert "en/codes/DEMO.0002/" in lifecycle.read_registry(inputs.registry_file)
 
     (upstream / "demo.zh.txt").write_text(PAGE.replace(PAGE.splitlines()[4] + "\n", ""), encoding="utf-8")
@@ -185,7 +185,25 @@ def test_committed_registry_lists_every_url_of_the_seed_site(built_site):
     pages = {p.parent.relative_to(built_site).as_posix() + "/" for p in built_site.rglob("index.html")
              if p.parent != built_site and "search-index" not in p.parts}
     api = {p.relative_to(built_site).as_posix() for p in (built_site / "api").rglob("*.json")}
-    assert pages | api <= registry, "run 'make site' and commit source/published-urls.txt"
+    assert pages | api <= registry, "run 'make urls' and commit source/published-urls.txt"
+
+
+def test_a_build_counts_its_new_urls_and_records_them_only_when_asked(repo):
+    tmp, _, data, inputs = repo
+    registry = inputs.registry_file
+    registry.write_text(lifecycle.registry_text({"en/codes/DEMO.0001/"}), encoding="utf-8")
+    registry.chmod(0o664)
+    published = build_site(data, tmp / "site", SETTINGS, inputs=inputs).published
+    new = len(published) - 1
+    assert lifecycle.read_registry(registry) == {"en/codes/DEMO.0001/"}  # the build only reads it
+    assert lifecycle.registry_step(published, False, registry) == (
+        f"{new} new URL(s) not yet recorded in {registry}: run 'make urls' and commit it")
+    assert lifecycle.read_registry(registry) == {"en/codes/DEMO.0001/"}
+    assert lifecycle.registry_step(published, True, registry) == f"recorded {new} new URL(s) in {registry}: commit it"
+    assert lifecycle.read_registry(registry) == published and oct(registry.stat().st_mode & 0o777) == "0o664"
+    written = registry.stat().st_mtime_ns
+    assert lifecycle.registry_step(published, True, registry) == ""  # nothing new: not rewritten
+    assert registry.stat().st_mtime_ns == written
 
 
 def test_seed_notes_exist_in_both_languages():

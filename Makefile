@@ -1,6 +1,6 @@
 # errdex: `make site` builds the site, `make test` runs every test. `make help` lists the rest.
-# Targets that read the repository never write into it; `make urls`, `make update`,
-# `make data` and `make translations` do, and say so.
+# site, serve, check and test write no tracked file; urls, update, data, translations and
+# golden write into source/ or tests/golden/ on purpose, for review and commit.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -11,8 +11,9 @@ import json
 import shutil
 from pathlib import Path
 
+from errdex.languages import LANGUAGES  # the languages bench/hugo/hugo.toml configures too
+
 SKELETON = Path(__file__).resolve().parent / "hugo"
-LANGUAGES = ("zh", "en")
 
 
 def _text(value, lang):

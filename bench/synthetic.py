@@ -50,6 +50,12 @@ def synthetic_dataset(count, seed=1):
     }
 
 
-def write_synthetic(path, count):
+def write_synthetic(path, count, edited=None):
+    """Write synthetic_dataset(count); with `edited`, that code's description is rewritten
+    (as upstream does between two rebuilds)."""
+    data = synthetic_dataset(count)
+    if edited is not None:
+        entry = data["codes"][edited % count]["entries"][0]
+        entry["description"] = {"zh": f"上游改写的描述{edited}。", "en": f"A description rewritten upstream ({edited})."}
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(synthetic_dataset(count), handle, ensure_ascii=False)
+        json.dump(data, handle, ensure_ascii=False)

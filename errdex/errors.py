@@ -27,9 +27,9 @@ class StrictFailure(ErrdexError):
     exit_code = 1
 
 
-def report_warnings(warnings, strict):
-    """Print warnings to stderr; under --strict they fail the command."""
-    for warning in warnings:
+def report_warnings(warnings, strict, quiet=False):
+    """Print warnings to stderr (unless quiet); under --strict they fail the command."""
+    for warning in () if quiet else warnings:
         print(f"warning: {warning}", file=sys.stderr)
     check_strict(warnings, strict)
 
@@ -40,12 +40,12 @@ def check_strict(warnings, strict):
         raise StrictFailure(f"{len(warnings)} warning(s), and --strict treats warnings as errors")
 
 
-def where(path, line=None, row=None, cell=None):
-    """Format a location as 'file:line (row N, cell "X")' for error messages."""
+def where(path, line=None, row=None, cell=None, table=None):
+    """Format a location as 'file:line (table T, row N, cell "X")' for error messages."""
     text = str(path)
     if line is not None:
         text += f":{line}"
-    details = []
+    details = [f"table {table}"] if table is not None else []
     if row is not None:
         details.append(f"row {row}")
     if cell is not None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from . import lifecycle, model
 from .errors import DataError
 from .notes import load_notes
+from .services import read_complete_services, unknown_services
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class SiteContent:
     redirects: dict
     notes: object
     warnings: tuple
+    complete: frozenset | None = None  # services declared completely translated (None: every one)
 
 
 def gather(data, inputs):
@@ -42,7 +44,9 @@ def read_inputs(dataset, inputs):
     prefixes = {c.prefix for c in dataset.codes} | {r.code.prefix for r in retired}
     notes, warnings = (load_notes(inputs.notes_dir, known, {p or "_" for p in prefixes})
                        if inputs.notes_dir else (None, []))
-    return SiteContent(dataset, retired, redirects, notes, tuple(warnings))
+    complete = read_complete_services(inputs.complete_services_file)
+    warnings += unknown_services(complete, dataset.sources, inputs.complete_services_file)
+    return SiteContent(dataset, retired, redirects, notes, tuple(warnings), complete)
 
 
 def codes_with_pages(content):

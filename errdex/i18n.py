@@ -14,6 +14,7 @@ counted as a warning.
 import gettext
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,29 +74,48 @@ _COMPILER_VERSION = "2"
 
 
 def compiled_catalog(path, lang):
-    """A PO file compiled to MO bytes (fuzzy entries left out, placeholders checked, control
-    characters removed), cached by the file's content: a build whose PO files have not
-    changed needs no Babel."""
+    """A PO file compiled to MO bytes (fuzzy entries left out, placeholders checked),
+    cached by the file's content."""
+    def compile_mo(catalog):
+        from babel.messages.mofile import write_mo
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        return buffer.getvalue()
+    return _compiled(path, lang, "mo", compile_mo)
+
+
+def content_messages(path, lang):
+    """{msgid: msgstr} of a content catalog's reviewed translations (checked as compiled)."""
+    if not Path(path).exists():
+        return {}
+    def compile_json(catalog):
+        messages = {m.id: m.string for m in catalog
+                    if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+        return json.dumps(messages, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return json.loads(_compiled(path, lang, "json", compile_json))
+
+
+def _compiled(path, lang, suffix, compile_catalog):
+    """A catalog compiled by `compile_catalog` (Catalog -> bytes) once per content: a build
+    whose PO files have not changed needs no Babel."""
     source = inputs.read_bytes(path, within=Path(path).parents[2])
     digest = hashlib.sha256(source + _COMPILER_VERSION.encode()).hexdigest()[:32]
-    cached = COMPILED_DIR / f"{lang}-{digest}.mo"
+    cached = COMPILED_DIR / f"{lang}-{digest}.{suffix}"
     try:
         return cached.read_bytes()
     except OSError:
         pass
-    from babel.messages.mofile import write_mo
     catalog = read_catalog(path, lang)
     check_placeholders(catalog, path, Path(path).stem)
     for message in catalog:  # a control character can also come from a PO escape such as \r
         message.string = (tuple(inputs.clean_text(f, path) for f in message.string)
                           if isinstance(message.string, (tuple, list)) else inputs.clean_text(message.string or "", path))
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
+    compiled = compile_catalog(catalog)
     try:  # atomically: a concurrent build never reads half a file
-        write_atomic(cached, buffer.getvalue())
+        write_atomic(cached, compiled)
     except OSError:  # a read-only checkout: compile every time
         pass
-    return buffer.getvalue()
+    return compiled
 
 
 def check_placeholders(catalog, path, domain):
@@ -187,25 +207,6 @@ def interface_translations(lang, locale_dir=LOCALE_DIR):
     return gnu_translations(catalog_path(lang, "messages", locale_dir), lang)
 
 
-class _Untranslated(gettext.NullTranslations):
-    """The last fallback of a catalog: None says that it has no translation of a text."""
-
-    def gettext(self, message):
-        return None
-
-
-class CatalogLookup:
-    """`get(text)`: a catalog's translation of a text, or None (gettext would return the text)."""
-
-    def __init__(self, translations):
-        translations.add_fallback(_Untranslated())
-        self._gettext = translations.gettext
-
-    def get(self, text):
-        # gettext("") is the catalog's header, not a translation.
-        return self._gettext(text) if text else None
-
-
 @dataclass(frozen=True)
 class LocalText:
     """A text as shown on a page: its language, and whether it is a fallback."""
@@ -213,6 +214,7 @@ class LocalText:
     text: str
     lang: str
     fallback: bool = False
+    via: str | None = None  # the source id of another service's page whose translation this is
 
 
 class ContentTranslator:
@@ -220,7 +222,7 @@ class ContentTranslator:
 
     def __init__(self, lang, locale_dir=LOCALE_DIR):
         self.lang = lang
-        self.messages = CatalogLookup(gnu_translations(catalog_path(lang, "content", locale_dir), lang))
+        self.messages = content_messages(catalog_path(lang, "content", locale_dir), lang)
         self.missing = {}  # text -> first place it was needed
 
     def pick(self, texts, place):

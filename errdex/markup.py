@@ -23,7 +23,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # text without a newline has one line, so the second pattern need only match at its start
 # (one pattern with re.M would try `^` at every character: twice the time).
 _MARKDOWN_CHARACTER = re.compile(r"[\n*_`\[\]<>&#\\!]")
-_MARKDOWN_LINE_START = re.compile(r"\s*(?:[-+]|\d+[.)])\s|\s{4}")
+# A line of three or more dashes alone is a horizontal rule.
+_MARKDOWN_LINE_START = re.compile(r"\s*(?:[-+]|\d+[.)])\s|\s{4}|\s*-(?:\s*-){2,}\s*$")
 
 
 def _is_plain(text):

@@ -48,6 +48,8 @@ class Source:
     intro: tuple = ()
     example_response: dict | None = None
     remarks: tuple = ()
+    url: str | None = None
+    service_name: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ class Entry:
     origins: tuple = ()
     variants: tuple = ()
     extra: dict = field(default_factory=dict)
+    # Every status the row gives (400/404), and its raw cell when that is not a clean status.
+    http_statuses: tuple = ()
+    http_status_text: str | None = None
+    # The modules (模块, Module, Category) whose rows give this entry, in page order.
+    modules: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class Code:
     code: str
     prefix: str
     entries: tuple
+    # (first, last) of a code that upstream writes as a range (DIS.5000~DIS.5999).
+    range: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -128,11 +137,13 @@ def _source_to_json(source):
         "example_response": source.example_response,
         "remarks": [{"label": r.label, "http_status": r.http_status, "text": r.text, "row": r.row}
                     for r in source.remarks],
+        "url": source.url, "service_name": dict(source.service_name),
     }
 
 
 def _code_to_json(code):
-    return {"code": code.code, "prefix": code.prefix, "entries": [_entry_to_json(e) for e in code.entries]}
+    return {"code": code.code, "prefix": code.prefix, "entries": [_entry_to_json(e) for e in code.entries],
+            "range": {"first": code.range[0], "last": code.range[1]} if code.range else None}
 
 
 def _entry_to_json(entry):
@@ -143,6 +154,8 @@ def _entry_to_json(entry):
         "origins": [{"source": o.source, "row": o.row, "line": o.line} for o in entry.origins],
         "variants": [dict(v) for v in entry.variants],
         "extra": dict(entry.extra),
+        "http_statuses": list(entry.http_statuses), "http_status_text": entry.http_status_text,
+        "modules": list(entry.modules),
     }
 
 
@@ -210,12 +223,14 @@ def _read_source(raw):
         retrieved=raw["retrieved"], file=raw["file"], form=raw["form"], title=raw["title"],
         intro=tuple(Section(s["heading"], s["body"]) for s in raw["intro"]),
         example_response=raw["example_response"],
-        remarks=tuple(Remark(r["label"], r["http_status"], r["text"], r["row"]) for r in raw["remarks"]))
+        remarks=tuple(Remark(r["label"], r["http_status"], r["text"], r["row"]) for r in raw["remarks"]),
+        url=raw.get("url"), service_name=dict(raw.get("service_name") or {}))
 
 
 def code_from_json(raw):
     """The Code of a code item that matched the schema (see check_codes for the rest)."""
-    return Code(code=raw["code"], prefix=raw["prefix"], entries=tuple(_read_entry(e) for e in raw["entries"]))
+    return Code(code=raw["code"], prefix=raw["prefix"], entries=tuple(_read_entry(e) for e in raw["entries"]),
+                range=_range(raw))
 
 
 def _read_entry(raw):
@@ -228,13 +243,27 @@ def _read_entry(raw):
         solution=dict(sorted(solution.items())) if len(solution) > 1 else solution,
         placeholders=tuple(raw["placeholders"]),
         origins=tuple(Origin(o["source"], o["row"], o["line"]) for o in raw["origins"]),
-        variants=tuple(raw["variants"]), extra=raw["extra"])
+        variants=tuple(raw["variants"]), extra=raw["extra"], **_status_fields(raw))
+
+
+def _status_fields(raw):
+    """The fields added for several statuses and modules; a file older than them gives each
+    entry its one status as its list."""
+    status = raw["http_status"]
+    return {"http_statuses": tuple(raw.get("http_statuses", [status] if status is not None else [])),
+            "http_status_text": raw.get("http_status_text"), "modules": tuple(raw.get("modules", []))}
+
+
+def _range(raw):
+    """A code's (first, last) range, or None."""
+    value = raw.get("range")
+    return (value["first"], value["last"]) if value else None
 
 
 def check_codes(path, codes_, source_ids=None, where="codes[{index}]"):
     """The checks of codes a schema cannot make: the code's syntax and prefix rule, sources
     that exist, and no two codes that a case-insensitive file system would take as one."""
-    folded, check_code = {}, _code_check()
+    folded, check_code = {}, code_syntax.code_problem
     for index, code in enumerate(codes_):
         place = where.format(index=index)
         problem = check_code(code.code)
@@ -260,19 +289,6 @@ def _check_sources(path, place, code, source_ids):
                 if source not in source_ids:
                     _fail(path, f"{place}.entries[{number}].{kind}[{item_number}].source",
                           f"no source with id {source!r} (known: {sorted(source_ids)})")
-
-
-def _code_check():
-    """codes.code_problem (h-scraper's one check of a code: full match, length, reserved
-    names), or the syntax check alone where that is not there yet."""
-    return getattr(code_syntax, "code_problem", _syntax_only)
-
-
-def _syntax_only(code):
-    """An error message if `code` is not letters and digits joined by '.', '-' or '_'."""
-    if not code_syntax.CODE_RE.fullmatch(code):
-        return f"{code!r} is not a code (letters and digits joined by '.', '-' or '_')"
-    return None
 
 
 def _check_code_order(path, codes_):

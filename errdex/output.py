@@ -3,12 +3,12 @@
 import functools
 import html
 
-from . import model, urls
-from .errors import BuildError
-from .gather import codes_with_pages
+from . import urls
+from .api import api_files
 from .languages import HTML_LANG, LANGUAGES
-from .pipeline import TreeWriter, compact_json
+from .pipeline import TreeWriter
 from .render import TEMPLATES_DIR, make_environment, render_root_page
+from .reuse import text_key
 
 # html.escape suits XML too, quotes included; xml.sax.saxutils would import urllib.request (60 ms).
 xml_escape = html.escape
@@ -92,51 +92,20 @@ def asset_files():
             for p in sorted(ASSETS_DIR.rglob("*")) if p.is_file()}
 
 
-# ------------------------------------------------------------------ the JSON API
-# Kept together, so that they can move into a module of their own.
+# ------------------------------------------------------------------ the JSON API (errdex/api.py)
 
-def write_api_files(content, staging):
-    """The dataset, the list of codes and one file per code."""
-    writer = TreeWriter(staging)
-    for path, text in api_files(content):
+def write_api_files(content, staging, locale_dir=None, reuse=None):
+    """The API's files (api.api_files): the dataset, the list of codes, the schema, one file per
+    code; {file: reuse key} of the per-code files (each linked from the last build when its
+    text is the same)."""
+    writer, keys = TreeWriter(staging), {}
+    for path, text in api_files(content, locale_dir):
+        if path.startswith(CODE_FILES):
+            keys[path] = text_key(text)
+            if reuse is not None and reuse.link(path, keys[path]):
+                continue
         writer.write(path, text)
+    return keys
 
 
-def api_paths(content):
-    """The site paths of the API's files, as api_files() writes them."""
-    return [urls.API_DATASET_PATH, urls.API_CODES_PATH] + [urls.api_code_path(c) for c in codes_with_pages(content)]
-
-
-def api_files(content):
-    """(path, JSON) of the API's files: one per code with a page, the list of those codes
-    (the 404 page resolves links against it), and the dataset, in a fixed order."""
-    current = []
-    for code in content.dataset.codes:
-        current.append(compact_json(model.code_to_json(code)))
-        yield urls.api_code_path(code.code), current[-1] + "\n"
-    for record in content.retired:
-        yield urls.api_code_path(record.code.code), compact_json(
-            {**model.code_to_json(record.code), "retired_on": record.retired_on}) + "\n"
-    for old, new in sorted(content.redirects.items()):
-        yield urls.api_code_path(old), compact_json({"code": old, "redirect_to": new}) + "\n"
-    yield urls.API_CODES_PATH, compact_json(codes_with_pages(content)) + "\n"
-    yield urls.API_DATASET_PATH, dataset_json_pieces(content.dataset, current)
-
-
-def dataset_json_pieces(dataset, code_texts):
-    """The dataset's compact JSON in pieces, its codes spliced in from their own files' JSON.
-
-    The same text as encoding the dataset whole (a test holds them equal), without
-    converting and encoding every code a second time, and written piece by piece: joined,
-    the 100,000-code dataset would be held three times over (60 MB each).
-    """
-    rest = compact_json({**model.dataset_to_json(dataset, codes=False), "codes": []})
-    # Keys are sorted, so "codes" comes first; JSON strings escape their quotes, so this
-    # is the key, not text inside a value.
-    empty = '{"codes":[]'
-    if not rest.startswith(empty):
-        raise BuildError(f"the dataset's JSON starts {rest[:20]!r}, not {empty!r}: a key sorts before 'codes'")
-    yield '{"codes":['
-    for number, text in enumerate(code_texts):
-        yield "," + text if number else text
-    yield "]" + rest[len(empty):] + "\n"
+CODE_FILES = urls.api_code_path("")[:-len(".json")]

@@ -14,16 +14,29 @@ from .errors import ErrdexError, ScrapeError
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM_DIR = ROOT / "source" / "upstream"
 DATA_FILE = ROOT / "source" / "errors.json"
-PAGE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+PAGE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".rst")
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """One page's line in the scrape summary."""
+
+    file: str
+    form: str
+    codes: int
+    entries: int
+    warnings: int
 
 
 @dataclass(frozen=True)
 class ScrapeResult:
-    """A scraped dataset, its JSON text and the warnings met on the way."""
+    """A scraped dataset, its JSON text, the warnings met on the way, and what each page gave."""
 
     dataset: model.Dataset
     text: str
     warnings: tuple
+    pages: tuple = ()
+    skipped: tuple = ()  # (file, error) of the pages left out under keep_going
 
 
 def upstream_pages(folder=UPSTREAM_DIR):
@@ -33,27 +46,66 @@ def upstream_pages(folder=UPSTREAM_DIR):
                   and not p.name.startswith(("README", ".")))
 
 
-def scrape_pages(paths):
-    """Scrape pages (with their folders' provenance) into one dataset."""
-    from .scrape import scrape  # beautifulsoup4 loads only when something is scraped
+def scrape_pages(paths, keep_going=False):
+    """Scrape pages (with their folders' provenance) into one dataset.
+
+    Every page is read before anything is decided: all their problems are reported at
+    once. A failed page fails the whole scrape, unless `keep_going` leaves it out (named
+    in the result's `skipped`).
+    """
     if not paths:
         raise ScrapeError(f"no upstream pages to scrape (looked for {', '.join(PAGE_SUFFIXES)} files)")
-    pairs, warnings, provenance = [], [], {}
+    pairs, warnings, failures, provenance = [], [], [], {}
     for path in map(Path, paths):
         folder = path.resolve().parent
         if folder not in provenance:
             provenance[folder] = dataset_stage.read_provenance(folder)
-        record = provenance[folder].get(path.name)
-        if record is None:
-            warnings.append(f"{display_path(path)}: no provenance record in "
-                            f"{display_path(folder / dataset_stage.PROVENANCE_FILE)}; service, "
-                            f"origin and retrieval date are unknown")
-            record = {}
-        page = scrape(display_path(path), read_text(path))
-        warnings.extend(page.warnings)
-        pairs.append((page, dataset_stage.source_for(page, record, display_path(path))))
-    dataset = dataset_stage.build_dataset(pairs)
-    return ScrapeResult(dataset, model.dumps(dataset), tuple(warnings))
+        try:
+            page, record_warnings, source = _scrape_one(path, provenance[folder])
+        except ScrapeError as error:
+            failures.append((display_path(path), str(error)))
+            continue
+        warnings.extend(record_warnings + list(page.warnings))
+        pairs.append((page, source))
+    if failures and not keep_going:
+        raise ScrapeError(f"{len(failures)} of {len(failures) + len(pairs)} page(s) could not be read; "
+                          f"nothing written (--keep-going writes the rest):\n"
+                          + "\n".join(error for _, error in failures))
+    if not pairs:
+        raise ScrapeError("no page could be read; nothing written:\n" + "\n".join(e for _, e in failures))
+    dataset, merge_warnings = dataset_stage.build_dataset(pairs)
+    warnings.extend(merge_warnings)
+    return ScrapeResult(dataset, model.dumps(dataset), tuple(warnings),
+                        page_reports(dataset, pairs, warnings), tuple(failures))
+
+
+def _scrape_one(path, records):
+    """Scrape one page and make its Source; return (page, provenance warnings, source)."""
+    from .scrape import scrape  # beautifulsoup4 and docutils load only when something is scraped
+    record, warnings = records.get(path.name), []
+    if record is None:
+        warnings.append(f"{display_path(path)}: no provenance record in "
+                        f"{display_path(path.resolve().parent / dataset_stage.PROVENANCE_FILE)}; "
+                        f"service, origin and retrieval date are unknown")
+        record = {}
+    page = scrape(display_path(path), read_text(path))
+    return page, warnings, dataset_stage.source_for(page, record, display_path(path))
+
+
+def page_reports(dataset, pairs, warnings):
+    """Per page: codes and entries it gives in the dataset, and warnings naming it."""
+    codes, entries = {}, {}
+    for code in dataset.codes:
+        for entry in code.entries:
+            for source_id in {o.source for o in entry.origins}:
+                entries[source_id] = entries.get(source_id, 0) + 1
+                codes.setdefault(source_id, set()).add(code.code)
+    reports = []
+    for page, source in pairs:
+        count = sum(1 for w in warnings if w.startswith(source.file + ":"))
+        reports.append(PageReport(source.file, page.form, len(codes.get(source.id, ())),
+                                  entries.get(source.id, 0), count))
+    return tuple(reports)
 
 
 def read_text(path):
@@ -138,5 +190,5 @@ class TreeWriter:
             os.close(handle)
 
 
-__all__ = ["ErrdexError", "ScrapeResult", "scrape_pages", "upstream_pages", "write_atomic",
+__all__ = ["ErrdexError", "PageReport", "ScrapeResult", "scrape_pages", "upstream_pages", "write_atomic",
            "TreeWriter", "compact_json"]

@@ -28,12 +28,13 @@ from .pipeline import ROOT
 SITE_MARKERS = (".nojekyll", "404.html")
 
 
-def publish(out, fill, wait=None):
+def publish(out, fill, wait=None, swapped=None):
     """Let fill(folder) write a new site into a fresh folder, then swap it in for `out`.
 
     Returns what fill returned. On any failure the staging folder is removed and `out`
     is as it was; a failure of the file system (full disk, read-only folder) is a BuildError.
-    `wait(message)` is told when another build of `out` has to finish first.
+    `wait(message)` is told when another build of `out` has to finish first; `swapped(result)`
+    is called after the swap, still under the lock.
     """
     out = Path(out).resolve()
     check_output_folder(out)
@@ -48,6 +49,8 @@ def publish(out, fill, wait=None):
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        if swapped is not None:
+            swapped(result)
     return result
 
 

@@ -28,6 +28,7 @@ from .languages import LANGUAGES
 from .output import write_api_files
 from .pipeline import TreeWriter
 from .render import PageRenderer, make_environment
+from .reuse import Previous, Reuse, data_key, page_key
 from .views import SiteViews, language_pages
 
 # Below this many codes, forking a worker costs more than it saves.
@@ -43,6 +44,7 @@ class Job:
     settings: object  # site.SiteSettings
     content_locale_dir: Path | None
     staging: Path
+    previous: Previous | None = None  # the last build's pages, where a rebuild can reuse them
 
 
 @dataclass(frozen=True)
@@ -52,24 +54,34 @@ class LanguageResult:
     order: tuple  # where its pages go in the sitemap and its gaps in the warnings
     lang: str
     pages: tuple  # their paths (only: at 100,000 codes each byte per page is 200 KB)
+    keys: tuple  # each page's reuse.page_key
     missing: tuple  # (untranslated text, first place it was needed)
     unlisted: frozenset  # paths of its pages that the sitemap leaves out (redirects)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What the tasks left in the staging folder besides the shared files."""
+
+    results: list  # LanguageResult, in task and chunk order
+    files: dict  # {file: reuse key} of the search index and the API files
+
+
 def render_site(job, workers=None):
-    """Every page, the search index and the API files into job.staging; the results in order."""
+    """Every page, the search index and the API files into job.staging."""
     serial = (workers or os.cpu_count() or 1) == 1 or page_count(job.content) < PARALLEL_THRESHOLD \
         or "fork" not in multiprocessing.get_all_start_methods()
     chunks = Chunks(page_count(job.content))
     # The same tasks and chunks whether or not they run in parallel: the output must not
     # depend on the machine.
     if serial:
-        results = first_task(job, chunks) + second_task(job, chunks)
+        outputs = [first_task(job, chunks), second_task(job, chunks)]
     else:
         with Worker(second_task, job, chunks) as worker:
-            results = first_task(job, chunks)
-            results += worker.result()
-    return sorted(results, key=lambda result: result.order)
+            outputs = [first_task(job, chunks)]
+            outputs.append(worker.result())
+    results = sorted((r for results, _ in outputs for r in results), key=lambda result: result.order)
+    return Rendered(results, {file: key for _, files in outputs for file, key in files.items()})
 
 
 def page_count(content):
@@ -82,16 +94,16 @@ def first_task(job, chunks):
     builder = LanguageBuilder(job, LANGUAGES[0])
     results = [builder.build(order=(0,))]
     del builder  # its views cover every code: let them go before the chunks
-    write_api_files(job.content, job.staging)
-    return results + take_chunks(job, chunks)
+    files = write_api_files(job.content, job.staging, job.content_locale_dir, reuser(job))
+    return results + take_chunks(job, chunks), files
 
 
 def second_task(job, chunks):
     """The search index, the last language's pages other than code pages, then chunks."""
     builder = LanguageBuilder(job, LANGUAGES[-1])
-    write_search_index(job, builder.views)
+    files = write_search_index(job, builder.views)
     results = [builder.build(order=(1,), codes=slice(0, 0))]
-    return results + take_chunks(job, chunks, builder)
+    return results + take_chunks(job, chunks, builder), files
 
 
 def take_chunks(job, chunks, builder=None):
@@ -104,24 +116,35 @@ def take_chunks(job, chunks, builder=None):
 
 
 def write_search_index(job, views):
-    """The search index of every language, by search_index.write_search_index.
+    """The search index of every language, by search_index.write_search_index; {file: key}.
 
     The parts that index texts are the same in every language (each indexes both languages'
     texts), so they are computed once, from the records of `views`; each language's
-    documents (what a result shows) come from its own views' records.
+    documents (what a result shows) come from its own views' records. When all the records
+    are those of the last build, its index is linked instead.
     """
-    records = views.search_records()
-    shared = search_index.shared_index(records)
-    for lang in LANGUAGES:
-        own = records if lang == views.lang else make_views(job, lang).search_records(with_texts=False)
-        search_index.write_search_index(own, lang, job.staging, shared=shared)
+    records = {lang: views.search_records() if lang == views.lang
+               else make_views(job, lang).search_records(with_texts=False) for lang in LANGUAGES}
+    key, reuse = data_key(records), reuser(job)
+    linked = reuse.link_all("search-index/", key) if reuse else None
+    if linked:
+        return dict.fromkeys(linked, key)
+    shared = search_index.shared_index(records[views.lang])
+    paths = [path for lang in LANGUAGES
+             for path in search_index.write_search_index(records[lang], lang, job.staging, shared=shared)]
+    return dict.fromkeys(paths, key)
+
+
+def reuser(job):
+    """A Reuse of the last build's files, or None for a build from scratch."""
+    return Reuse(job.previous, job.staging) if job.previous else None
 
 
 def make_views(job, lang):
     """The view data of one language."""
     content = job.content
     return SiteViews(content.dataset, lang, job.content_locale_dir, content.retired, content.redirects,
-                     content.notes)
+                     content.notes, content.complete)
 
 
 class LanguageBuilder:
@@ -135,17 +158,22 @@ class LanguageBuilder:
         self.lang = lang
         self.views = make_views(job, lang)
         self.renderer, self.writer = PageRenderer(make_environment(lang), job.settings), TreeWriter(job.staging)
+        self.reuse = reuser(job)
         self._reported = 0  # texts found missing, reported by earlier calls
 
     def build(self, order, codes=slice(None), others=True):
-        """Render a slice of the code pages, and the other pages if `others`."""
-        written, unlisted = [], []
+        """Render a slice of the code pages (or link them from the last build), and the other
+        pages if `others`."""
+        written, keys, unlisted = [], [], []
         table_rows = self.renderer.env.globals["code_rows"]
         for spec in language_pages(self.views, codes=codes, others=others):
             if spec.template == "code.html":  # the index pages, which come first, are done
                 table_rows.forget()
-            self.writer.write(urls.output_file(spec.path), self.renderer.render(spec))
+            file, key = urls.output_file(spec.path), page_key(spec)
+            if self.reuse is None or not self.reuse.link(file, key):
+                self.writer.write(file, self.renderer.render(spec))
             written.append(spec.path)
+            keys.append(key)
             if spec.template == "redirect.html":
                 unlisted.append(spec.path)
         table_rows.forget()
@@ -153,7 +181,7 @@ class LanguageBuilder:
         # order, so the results, sorted, name each text's first place.
         missing = tuple(itertools.islice(self.views.translator.missing.items(), self._reported, None))
         self._reported += len(missing)
-        return LanguageResult(order, self.lang, tuple(written), missing, frozenset(unlisted))
+        return LanguageResult(order, self.lang, tuple(written), tuple(keys), missing, frozenset(unlisted))
 
 
 class Chunks:

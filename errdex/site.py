@@ -10,18 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import lifecycle
+from . import lifecycle, urls
 from .errors import check_strict, report_warnings
 from .gather import gather
 from .i18n import missing_warnings
 from .languages import LANGUAGES
 from .notes import NOTES_DIR
-from .output import api_paths, shared_files
+from .api import api_paths, coverage_report
+from .output import shared_files
 from .pipeline import DATA_FILE, ROOT, TreeWriter
 from .publish import publish
+from .reuse import inputs_digest, previous_build, write_manifest
 from .schedule import Job, render_site
 
 SITE_DIR = ROOT / "site"
+COMPLETE_SERVICES_FILE = ROOT / "source" / "complete-services.txt"
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,12 @@ class SiteInputs:
     redirects_file: Path | None = None
     registry_file: Path | None = None
     content_locale_dir: Path | None = None
+    complete_services_file: Path | None = None  # services whose every text must be translated
 
     @staticmethod
     def repository():
-        return SiteInputs(NOTES_DIR, lifecycle.RETIRED_FILE, lifecycle.REDIRECTS_FILE, lifecycle.REGISTRY_FILE)
+        return SiteInputs(NOTES_DIR, lifecycle.RETIRED_FILE, lifecycle.REDIRECTS_FILE, lifecycle.REGISTRY_FILE,
+                          complete_services_file=COMPLETE_SERVICES_FILE)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class BuildResult:
     warnings: tuple
     seconds: float
     published: frozenset = frozenset()  # the URLs the site must keep: those of the registry, and its own
+    coverage: tuple = ()  # one line per language and service (services.coverage_lines)
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class SiteOutcome:
     files: int
     warnings: tuple
     published: frozenset
+    keys: dict  # {file: reuse key} of the pages, search index and API files, for the next build
+    coverage: tuple = ()
 
 
 def build_command(args):
@@ -90,6 +98,8 @@ def build_command(args):
     result = build_site(data, out, settings, strict=args.strict, warn=report_warnings, inputs=inputs)
     print(f"built {out}: {result.pages} pages, {result.files} files, {len(result.warnings)} warning(s), "
           f"{result.seconds:.2f} s")
+    if result.coverage:
+        print("\n".join(result.coverage))
     if inputs.registry_file is not None:
         line = lifecycle.registry_step(result.published, args.record_urls, inputs.registry_file)
         if line:
@@ -104,20 +114,23 @@ def build_site(data, out, settings, strict=False, warn=None, inputs=None, worker
     raise to stop it); without it, `strict` alone makes any warning a StrictFailure.
     """
     started = time.perf_counter()
-    inputs = inputs or SiteInputs()
+    out, inputs = Path(out).resolve(), inputs or SiteInputs()
     content = gather(data, inputs)
+    digest = inputs_digest(settings, inputs.content_locale_dir)
 
     def fill(staging):
-        return write_site(Job(content, settings, inputs.content_locale_dir, staging), inputs, strict, warn, workers)
+        job = Job(content, settings, inputs.content_locale_dir, staging, previous_build(out, digest))
+        return write_site(job, inputs, strict, warn, workers)
 
-    outcome = publish(out, fill)
+    outcome = publish(out, fill, swapped=lambda outcome: write_manifest(out, digest, outcome.keys))
     return BuildResult(outcome.pages, outcome.files, outcome.warnings, time.perf_counter() - started,
-                       outcome.published)
+                       outcome.published, outcome.coverage)
 
 
 def write_site(job, inputs, strict, warn, workers):
     """Fill the staging folder; check the warnings and the registry before it is published."""
-    results = render_site(job, workers)
+    rendered = render_site(job, workers)
+    results = rendered.results
     warnings = list(job.content.warnings) + translation_warnings(results)
     (warn or check_strict)(warnings, strict)
     pages = [page for result in results for page in result.pages]
@@ -130,8 +143,11 @@ def write_site(job, inputs, strict, warn, workers):
     published = frozenset(pages + api)
     before = frozenset(lifecycle.read_registry(inputs.registry_file)) if inputs.registry_file else frozenset()
     lifecycle.check_registry(before, published, inputs.registry_file)
+    keys = {urls.output_file(path): key for result in results for path, key in zip(result.pages, result.keys)}
+    keys.update(rendered.files)
     return SiteOutcome(pages=len(pages) + 2, files=len(pages) + files + len(api), warnings=tuple(warnings),
-                       published=published | before)
+                       published=published | before, keys=keys,
+                       coverage=tuple(coverage_report(job.content, inputs.content_locale_dir)))
 
 
 def translation_warnings(results):

@@ -16,6 +16,9 @@ LANGUAGE_PAGES = [
     ("status", "{lang}/status/400/"),
     ("code", "{lang}/codes/AIS.0014/"),
     ("search", "{lang}/search/?q=image"),
+    ("services", "{lang}/services/"),
+    ("service", "{lang}/services/image-recognition/"),
+    ("api", "{lang}/api/"),
 ]
 LANDING = ("landing", "")
 NOT_FOUND = ("404", "no/such/page/")

@@ -8,14 +8,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SEED = ROOT / "source" / "upstream" / "image-recognition.zh.txt"
+# The seed page alone, scraped: the small site the site tests build (make seed-data).
+SEED_DATA = FIXTURES / "seed-data.json"
 SAMPLES = FIXTURES / "upstream-samples"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+
 import pytest  # noqa: E402  (after the sys.path set-up above)
 from hypothesis import settings  # noqa: E402
+
+from tests.two_services import two_site, two_site_url  # noqa: E402,F401 (fixtures of every test module)
 
 # Property and fuzz tests: `ci` (make test) keeps Hypothesis's 100 examples a test, or what a
 # test sets; `fuzz` (HYPOTHESIS_PROFILE=fuzz, make fuzz) runs a hundred times as many.
@@ -74,7 +79,7 @@ def built_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-site") / "site"
     # The repository's notes, retired codes and redirects; the registry is read, never written.
     inputs = replace(SiteInputs.repository(), registry_file=None)
-    build_site(ROOT / "source" / "errors.json", out,
+    build_site(SEED_DATA, out,
                SiteSettings.from_options("https://example.test/repo/", BASE_PATH), inputs=inputs)
     return out
 

@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 from errdex.serve import serve_in_background
 from errdex.site import SiteInputs, SiteSettings, build_site
 from tests.browsing import PHONE, open_settled, page_types
-from tests.conftest import BASE_PATH, CHROMIUM, CHROMIUM_ARGS, ROOT
+from tests.conftest import BASE_PATH, CHROMIUM, CHROMIUM_ARGS, ROOT, SEED_DATA
 
 OUT = ROOT / "screenshots"
 DEVICES = {"desktop": {"viewport": {"width": 1280, "height": 800}}, "phone": PHONE}
@@ -38,7 +38,7 @@ def build_seed_site(folder):
     """Build the committed data into folder/site, leaving the URL registry untouched."""
     out = Path(folder) / "site"
     inputs = replace(SiteInputs.repository(), registry_file=None)
-    build_site(ROOT / "source" / "errors.json", out, SiteSettings.from_options("", BASE_PATH), inputs=inputs)
+    build_site(SEED_DATA, out, SiteSettings.from_options("", BASE_PATH), inputs=inputs)
     return out
 
 

@@ -71,3 +71,17 @@ def test_structure_skip_link_heading_landmarks_labels_languages(open_page, path)
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+# A code in one section per service, its service's page, and a home page with codes named
+# like the page's own ids (`main`, `search-q`), from the two-services fixture.
+TWO_SERVICES_PAGES = ["en/codes/1100/", "zh/codes/1100/?service=obs", "en/", "zh/services/obs/"]
+
+
+@pytest.mark.parametrize("path", TWO_SERVICES_PAGES)
+def test_axe_finds_no_violations_on_pages_of_two_services(browser, two_site_url, axe, path):
+    made = []
+    page = open_settled(new_watched_context(browser, made, color_scheme="light", locale="en-US"), two_site_url + path)
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+    assert close_and_check(made) == []

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browsing import PHONE, close_and_check, new_watched_context, open_settled, page_types
+from tests.two_services import service_name
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_landing_without_javascript_shows_two_plain_links_and_stays(new_context,
 
 def test_walk_from_home_to_a_code_switch_language_and_back(new_context, site_url):
     page = open_settled(new_context(locale="en-US"), f"{site_url}en/")
-    page.click("#by-prefix ~ .groups a:has-text('AIS')")
+    page.click("#sec-by-prefix ~ .groups a:has-text('AIS')")
     page.wait_for_url(f"{site_url}en/AIS/")
     assert page.locator("h1").text_content() == "AIS error codes"
     page.click("table.codes a.code:text-is('AIS.0014')")
@@ -65,11 +66,13 @@ def test_walk_from_home_to_a_code_switch_language_and_back(new_context, site_url
     page.wait_for_url(f"{site_url}en/AIS/")
 
 
-def test_a_row_anchor_scrolls_the_row_into_view_and_highlights_it(new_context, site_url):
-    page = open_settled(new_context(viewport={"width": 1280, "height": 600}), f"{site_url}en/AIS/#AIS.0014")
-    row = page.locator("tr[id='AIS.0014']")
-    other = page.locator("tr[id='AIS.0002']")
-    page.wait_for_function("document.querySelector(':target')?.id === 'AIS.0014'")
+@pytest.mark.parametrize("fragment", ["row-AIS.0014", "AIS.0014"])  # today's anchor, and the one before
+def test_a_row_anchor_scrolls_the_row_into_view_and_highlights_it(new_context, site_url, fragment):
+    page = open_settled(new_context(viewport={"width": 1280, "height": 600}), f"{site_url}en/AIS/#{fragment}")
+    row = page.locator("tr[id='row-AIS.0014']")
+    other = page.locator("tr[id='row-AIS.0002']")
+    page.wait_for_function("document.querySelector(':target')?.id === 'row-AIS.0014'")
+    assert page.url.endswith("#row-AIS.0014")
     box, height = row.bounding_box(), page.viewport_size["height"]
     assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
     assert page.evaluate("window.scrollY") > 0
@@ -136,3 +139,134 @@ def test_dark_mode_gives_a_dark_page(new_context, site_url, path):
     background, text = page.evaluate("[getComputedStyle(document.body).backgroundColor, "
                                      "getComputedStyle(document.body).color]")
     assert luminance(background) < 0.15 < 0.6 < luminance(text), (background, text)
+
+
+# ---------------------------------------------------------------- ticket-ready pages (issue 18)
+
+VIEWPORTS = {"phone": PHONE, "desktop": {"viewport": {"width": 1280, "height": 800}}}
+
+
+def in_first_screen(page, selector):
+    """Does the element start within the first screen (without scrolling)?"""
+    box = page.locator(selector).first.bounding_box()
+    return box is not None and 0 <= box["y"] < page.viewport_size["height"] - 24
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_what_to_check_starts_in_the_first_screen_of_a_code_page_with_notes(new_context, site_url, viewport, lang):
+    page = open_settled(new_context(**VIEWPORTS[viewport]), f"{site_url}{lang}/codes/AIS.0014/")
+    assert page.evaluate("window.scrollY") == 0
+    assert in_first_screen(page, "#sec-check"), page.locator("#sec-check").bounding_box()
+    # The notes' first words, too: the answer, not only its heading.
+    assert in_first_screen(page, "#sec-notes .prose p")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
+def test_copy_for_ticket_puts_a_ready_answer_on_the_clipboard(new_context, site_url, viewport):
+    context = new_context(locale="en-US", **VIEWPORTS[viewport])
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = open_settled(context, f"{site_url}en/codes/AIS.0014/")
+    page.click("button.copy-ticket")
+    page.wait_for_function("document.querySelector('button.copy-ticket').textContent === 'Copied'")
+    text = page.evaluate("navigator.clipboard.readText()")
+    assert text.startswith("AIS.0014 · The JSON format of the input data is incorrect.\nService: Image Recognition\n")
+    assert "HTTP status: 400 Bad Request\n" in text
+    assert "What to check: Check the JSON format of the input data.\n" in text
+    assert "python3 -m json.tool < body.json" in text and "```" not in text  # the note, unescaped, unfenced
+    assert "**" not in text and "`" not in text
+    # The site URL the fixture was built with is the canonical address of the page.
+    assert text.endswith("https://example.test/repo/en/codes/AIS.0014/\n")
+    page.click("button.copy-ticket-md")
+    page.wait_for_function("document.querySelector('button.copy-ticket-md').textContent === 'Copied'")
+    markdown = page.evaluate("navigator.clipboard.readText()")
+    assert markdown.startswith("**AIS.0014** · `The JSON format of the input data is incorrect.`\n")
+    assert markdown.endswith("[AIS.0014](https://example.test/repo/en/codes/AIS.0014/)\n")
+
+
+def test_code_blocks_have_copy_buttons_and_row_links_copy_their_address(new_context, site_url):
+    context = new_context(locale="en-US")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = open_settled(context, f"{site_url}en/codes/AIS.0014/")
+    assert page.locator("button.copy-code").count() == page.locator("main pre").count() == 3
+    page.locator("button.copy-code").first.click()
+    page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('python3 -m json.tool'))")
+    page.goto(f"{site_url}en/AIS/")
+    link = page.locator("tr[id='row-AIS.0014'] a.self-link")
+    box = link.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, box
+    link.click()
+    page.wait_for_url(f"{site_url}en/AIS/#row-AIS.0014")
+    assert page.evaluate("navigator.clipboard.readText()") == f"{site_url}en/AIS/#row-AIS.0014"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
+def test_the_filter_box_narrows_a_prefix_table_as_you_type(new_context, site_url, viewport):
+    page = open_settled(new_context(locale="en-US", **VIEWPORTS[viewport]), f"{site_url}en/AIS/")
+    rows = page.locator("#table-codes tbody tr")
+    total = rows.count()
+    assert total > 20
+    page.fill("#table-codes-filter", "base64")
+    visible = page.locator("#table-codes tbody tr:visible")
+    assert visible.count() == 1 and visible.first.get_attribute("id") == "row-AIS.0015"
+    assert page.locator(".filter-count").first.text_content() == f"1 of {total} shown"
+    page.fill("#table-codes-filter", "obs file")
+    assert sorted(visible.evaluate_all("rows => rows.map(r => r.id)")) == [
+        "row-AIS.0023", "row-AIS.0024", "row-AIS.0025"]
+    page.fill("#table-codes-filter", "")
+    assert visible.count() == total
+
+
+def test_without_javascript_the_whole_table_shows_and_no_filter_box(new_context, site_url):
+    page = open_settled(new_context(java_script_enabled=False), f"{site_url}en/AIS/")
+    assert page.locator("[data-table-filter]").first.is_hidden()
+    assert page.locator("#table-codes tbody tr:visible").count() == page.locator("#table-codes tbody tr").count() > 20
+    page.goto(f"{site_url}en/codes/AIS.0014/")  # buttons that need a script are not offered without one
+    assert page.locator("button.copy-ticket").is_hidden() and page.locator("button.copy-code").count() == 0
+
+
+@pytest.mark.parametrize("path, selector", [
+    ("en/", ".services-list a"),
+    ("zh/", ".services-list a"),
+    ("en/services/image-recognition/", "h1"),
+    ("en/codes/AIS.0014/", ".code-services a.service"),
+    ("zh/codes/AIS.0014/", ".code-services a.service"),
+])
+def test_the_service_name_is_above_the_fold_on_a_phone(new_context, site_url, path, selector):
+    page = open_settled(new_context(**PHONE), site_url + path)
+    assert "Image Recognition" in page.locator(selector).first.text_content()
+    assert page.locator(selector).first.is_visible()
+    assert in_first_screen(page, selector)
+
+
+def test_printing_shows_site_address_and_date_in_dark_text_on_a_dark_screen(new_context, site_url):
+    page = open_settled(new_context(color_scheme="dark"), f"{site_url}en/codes/AIS.0014/")
+    page.emulate_media(media="print")
+    footer = page.locator(".print-only")
+    assert footer.is_visible()
+    assert footer.text_content() == ("Huawei Cloud API error codes · https://example.test/repo/en/codes/AIS.0014/"
+                                     .replace("https://example.test/repo/", site_url) + " · data of 2026-11-27")
+    color = page.evaluate("getComputedStyle(document.querySelector('.check')).color")
+    assert luminance(color) < 0.2 and page.locator("button.copy-ticket").is_hidden()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_code_reached_from_a_service_page_shows_that_service_first(new_context, two_site_url, lang):
+    page = open_settled(new_context(), f"{two_site_url}{lang}/services/obs/")
+    page.click("table.codes a.code:text-is('1100')")
+    page.wait_for_url(f"{two_site_url}{lang}/codes/1100/?service=obs")
+    headings = page.locator(".entries > section.entry > h2").all_text_contents()
+    assert headings == [service_name("obs", lang), service_name("iam", lang)]
+    page.goto(f"{two_site_url}{lang}/codes/1100/")
+    assert page.locator(".entries > section.entry > h2").all_text_contents() == [
+        service_name("iam", lang), service_name("obs", lang)]
+    assert in_first_screen(page, ".entries > section.entry > h2")
+
+
+def test_codes_named_like_the_pages_ids_leave_the_skip_link_and_search_working(new_context, two_site_url):
+    page = open_settled(new_context(), f"{two_site_url}en/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+    assert page.locator("#search-q").evaluate("e => e.tagName") == "INPUT"
+    assert page.locator("tr[id='row-main'] a.code").text_content() == "main"

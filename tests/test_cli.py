@@ -21,7 +21,7 @@ def run_into_closed_pipe(*args):
     return process.wait(timeout=120), stderr
 
 
-@pytest.mark.parametrize("args", [["--help"], ["scrape", "--check"]], ids=" ".join)
+@pytest.mark.parametrize("args", [["--help"], ["scrape", "--diff"]], ids=" ".join)
 def test_a_reader_that_leaves_ends_the_command_quietly(args):
     assert run_into_closed_pipe(*args) == (0, "")
 

@@ -1,6 +1,7 @@
 """Stage 2: pages into one dataset; the committed dataset and its schema."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from errdex import model, pipeline
 from errdex.codes import code_sort_key, placeholders_in, prefix_of
 from errdex.errors import DataError
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, SEED
 
 SCHEMA = json.loads((ROOT / "schema" / "errors.schema.json").read_text(encoding="utf-8"))
 
@@ -33,18 +34,21 @@ def test_scrape_check_command_passes_on_committed_json():
     done = subprocess.run([sys.executable, "build.py", "scrape", "--check"], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "up to date (77 codes)" in done.stdout
+    count = len(model.load(pipeline.DATA_FILE).codes)
+    assert f"up to date ({count} codes)" in done.stdout and count > 6000
 
 
 def test_seed_dataset_fields():
     dataset = model.load(pipeline.DATA_FILE)
-    codes = {c.code: c for c in dataset.codes}
-    assert len(codes) == 77
-    (entry,) = codes["AIP.0005"].entries
+    seed = {c.code: c for c in dataset.codes
+            if any(o.source == "image-recognition.zh" for e in c.entries for o in e.origins)}
+    assert len(seed) == 77
+    (entry,) = seed["AIP.0005"].entries
     assert entry.placeholders == ("%s",)
-    assert codes["AIP.0008"].entries[0].placeholders == ("%s", "%s")
-    assert codes["AIS.0014"].entries[0].description == {"zh": "输入数据JSON格式错误。"}
-    (source,) = dataset.sources
+    assert seed["AIP.0008"].entries[0].placeholders == ("%s", "%s")
+    assert seed["AIS.0014"].entries[0].description == {"zh": "输入数据JSON格式错误。"}
+    source = dataset.source("image-recognition.zh")
+    assert (source.service, source.service_name) == ("image-recognition", {"zh": "图像识别", "en": "Image Recognition"})
     assert source.remarks[0].label == "其他"
     assert source.example_response["http_status"] == 400
 
@@ -120,11 +124,11 @@ def test_failed_scrape_leaves_the_output_untouched(tmp_path):
     out = tmp_path / "errors.json"
     out.write_text("previous", encoding="utf-8")
     page = tmp_path / "broken.txt"
-    page.write_text("错误码\n状态码 | 错误码 | 描述 |\n|---|---|---|\n4x0 | A.1 | d |\n", encoding="utf-8")
+    page.write_text("错误码\n状态码 | 错误码 | 描述 |\n|---|---|---|\n400 | A.1 (old) | d |\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
-    assert "broken.txt:4 (row 1, cell '状态码'): HTTP status '4x0'" in done.stderr
+    assert "broken.txt:4 (table 1, row 1, cell '错误码'): 'A.1 (old)' is not an error code" in done.stderr
     assert "Traceback" not in done.stderr
     assert out.read_text(encoding="utf-8") == "previous"
     assert list(tmp_path.iterdir()) == [out, page] or sorted(tmp_path.iterdir()) == sorted([out, page])
@@ -143,13 +147,14 @@ def test_strict_turns_warnings_into_failure(tmp_path):
 
 
 def test_diff_lists_added_removed_and_changed(tmp_path):
-    seed = pipeline.upstream_pages()[0].read_text(encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
     changed = (seed.replace("400 | AIS.0002 |", "401 | AIS.0002 |")
                .replace("400 | AIS.0003 | Failed to complete", "400 | AIS.9999 | Failed to complete")
                .replace("输入数据JSON格式错误。", "输入数据的JSON格式错误。"))
     page = tmp_path / "image-recognition.zh.txt"
     page.write_text(changed, encoding="utf-8")
-    done = subprocess.run([sys.executable, "build.py", "scrape", str(page), "--diff"],
+    others = [str(p) for p in pipeline.upstream_pages() if p != SEED]
+    done = subprocess.run([sys.executable, "build.py", "scrape", *others, str(page), "--diff"],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -180,3 +185,122 @@ def test_the_plain_order_test_leaves_the_rest_to_the_sort_key():
     assert not plain("AIS.9", "AIS.10")  # by value, not by text: the key decides
     assert not plain("AIS.0015", "AIS.0014") and not plain("AIS.0014", "AIT.0015")
     assert not plain("AIS.001a", "AIS.001b") and not plain("A-0014", "A_0015")
+
+
+def test_seed_fixture_is_the_seed_page_scraped():
+    """The site tests build tests/fixtures/seed-data.json: it must be what the seed gives."""
+    from tests.conftest import SEED_DATA
+    result = pipeline.scrape_pages([SEED])
+    assert SEED_DATA.read_text(encoding="utf-8") == result.text
+
+
+# ---------------------------------------------------------------- the family
+
+
+def _page(text, name="p.md"):
+    from errdex.scrape import scrape
+    from errdex.model import Source
+    page = scrape(name, text)
+    return page, Source(f"{name.split('.')[0]}.zh", name.split(".")[0], "zh", None, None, name, page.form)
+
+
+def test_a_row_repeated_under_another_module_is_one_entry_listing_both():
+    from errdex.dataset import page_entries
+    page, source = _page("# 错误码\n\n|模块|状态码|错误码|错误信息|描述|\n|--|--|--|--|--|\n"
+                         "|查询|404|VPC.0504|Not found.|未找到|\n|删除|404|VPC.0504|Not found.|未找到|\n")
+    entries, warnings = page_entries(page, source)
+    (entry,) = entries["VPC.0504"]
+    assert entry.modules == ("查询", "删除") and [o.row for o in entry.origins] == [1, 2] and not warnings
+
+
+def test_same_status_and_message_with_another_description_keeps_both_and_warns():
+    from errdex.dataset import page_entries
+    page, source = _page("# 错误码\n\n|状态码|错误码|错误信息|描述|\n|--|--|--|--|\n"
+                         "|500|VPC.0302|Neutron Error.|底层异常|\n|500|VPC.0302|Neutron Error.|带宽获取底层资源异常|\n")
+    entries, warnings = page_entries(page, source)
+    assert [e.description["zh"] for e in entries["VPC.0302"]] == ["底层异常", "带宽获取底层资源异常"]
+    assert warnings == ["p.md:6 (table 1, row 2): VPC.0302 again with the status and message of row 1 but another "
+                        "description or solution; both kept"]
+
+
+def test_iam_zh_and_en_pages_merge_by_code_and_english_fills_en():
+    result = pipeline.scrape_pages([ROOT / "source/upstream/iam.zh.md", ROOT / "source/upstream/iam.en.rst"])
+    codes = {c.code: c for c in result.dataset.codes}
+    (entry,) = codes["IAM.0001"].entries
+    assert entry.description == {"en": "Authentication failed.", "zh": "请求认证失败。"}
+    assert entry.solution["en"] == "Complete or check the authentication information."
+    assert {o.source for o in entry.origins} == {"iam.zh", "iam.en"}
+    assert sum(1 for c in codes.values() for e in c.entries if set(e.description) == {"zh", "en"}) >= 110
+    # Drift between the two is kept: the zh page's message of 1100 is Chinese.
+    assert codes["1100"].entries[0].variants == ({"source": "iam.zh", "message": "缺失必选参数。"},)
+
+
+def test_a_range_code_records_its_bounds():
+    raw = json.loads(pipeline.DATA_FILE.read_text(encoding="utf-8"))
+    (item,) = [c for c in raw["codes"] if c["code"] == "DIS.5000~DIS.5999"]
+    assert item["range"] == {"first": "DIS.5000", "last": "DIS.5999"} and item["prefix"] == "DIS"
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("language", "fr", "language: expected one of ['zh', 'en'], got 'fr'"),
+    ("retrieved", "yesterday", "retrieved: expected a date YYYY-MM-DD or null"),
+    ("url", "ftp://x", "url: expected an http(s) address or null"),
+    ("service_name", {"fr": "x"}, "service_name: expected an object of names by language"),
+    ("colour", "red", "unknown key 'colour'"),
+])
+def test_a_bad_provenance_value_is_refused_naming_the_file_and_key(tmp_path, key, value, expected):
+    from errdex.dataset import read_provenance
+    record = {"file": "a.zh.md", "id": "a.zh", "service": "a", "language": "zh", key: value}
+    (tmp_path / "provenance.json").write_text(json.dumps({"pages": [record]}), encoding="utf-8")
+    with pytest.raises(DataError, match=re.escape(f"provenance.json: pages[0] (a.zh.md): {expected}")):
+        read_provenance(tmp_path)
+
+
+def test_committed_provenance_has_one_record_per_page():
+    from errdex.dataset import read_provenance
+    records = read_provenance(pipeline.UPSTREAM_DIR)
+    assert set(records) == {p.name for p in pipeline.upstream_pages()}
+    assert all(set(r) == {"file", "id", "service", "service_name", "language", "url", "origin", "retrieved",
+                          "etag", "last_modified"} for r in records.values())
+    assert records["image-recognition.zh.txt"]["service_name"] == {"zh": "图像识别", "en": "Image Recognition"}
+
+
+def _broken_pages(tmp_path):
+    good = tmp_path / "good.zh.md"
+    good.write_text("# 错误码\n\n|状态码|错误码|描述|\n|--|--|--|\n|400|A.1|坏|\n", encoding="utf-8")
+    bad_one = tmp_path / "bad1.zh.md"
+    bad_one.write_text("# 错误码\n\n|状态码|错误码|描述|\n|--|--|--|\n|400|A.1 (old)|坏|\n|400||空|\n", encoding="utf-8")
+    bad_two = tmp_path / "bad2.zh.md"
+    bad_two.write_text("no table here\n", encoding="utf-8")
+    return [good, bad_one, bad_two]
+
+
+def test_many_pages_report_every_problem_at_once_and_write_nothing(tmp_path):
+    out = tmp_path / "errors.json"
+    done = subprocess.run([sys.executable, "build.py", "scrape", *map(str, _broken_pages(tmp_path)), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "2 of 3 page(s) could not be read; nothing written" in done.stderr
+    assert "bad1.zh.md:5 (table 1, row 1, cell '错误码'): 'A.1 (old)' is not an error code" in done.stderr
+    assert "bad1.zh.md:6 (table 1, row 2, cell '错误码'): empty error-code cell" in done.stderr
+    assert "bad2.zh.md: no table found" in done.stderr
+    assert not out.exists()
+
+
+def test_keep_going_writes_the_rest_and_names_what_it_skipped(tmp_path):
+    out = tmp_path / "errors.json"
+    done = subprocess.run([sys.executable, "build.py", "scrape", *map(str, _broken_pages(tmp_path)), "--out", str(out),
+                           "--keep-going"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert [c["code"] for c in json.loads(out.read_text(encoding="utf-8"))["codes"]] == ["A.1"]
+    assert "skipped 2 page(s) that could not be read:" in done.stderr and "bad2.zh.md" in done.stderr
+    table = done.stdout.splitlines()
+    assert table[0].split() == ["page", "form", "codes", "entries", "warnings"]
+    assert table[1].split()[1:] == ["markdown-pipe", "1", "1", "1"] and table[2].split()[:2] == ["1", "page(s)"]
+
+
+def test_quiet_prints_nothing_but_errors(tmp_path):
+    out = tmp_path / "errors.json"
+    done = subprocess.run([sys.executable, "build.py", "scrape", str(_broken_pages(tmp_path)[0]), "--out", str(out),
+                           "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "") and out.exists()

@@ -12,13 +12,12 @@ from markupsafe import Markup
 from errdex import output, publish
 from errdex import render as render_module
 from errdex.errors import BuildError
-from errdex.pipeline import compact_json
 from errdex.render import make_environment, text_gettext
 from errdex.site import SiteInputs, SiteSettings, build_site
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, SEED_DATA
 from tests.sitecheck import broken_links, parse
 
-SEED = ROOT / "source" / "errors.json"
+SEED = SEED_DATA
 
 
 def build(out, data=SEED, **options):
@@ -47,10 +46,10 @@ def test_every_relative_link_and_fragment_resolves(built_site):
 
 def test_every_index_row_has_an_anchor_and_a_self_link(built_site):
     html = (built_site / "en" / "AIS" / "index.html").read_text(encoding="utf-8")
-    assert '<tr id="AIS.0014">' in html
-    assert 'href="#AIS.0014"' in html
+    assert '<tr id="row-AIS.0014">' in html
+    assert 'href="#row-AIS.0014"' in html
     home = parse(built_site / "zh" / "index.html")
-    assert sum(1 for i in home.ids if re.match(r"^[A-Za-z]+\.\d+$", i)) == 77
+    assert sum(1 for i in home.ids if re.match(r"^row-[A-Za-z]+\.\d+$", i)) == 77
 
 
 def test_code_page_content(built_site):
@@ -58,7 +57,7 @@ def test_code_page_content(built_site):
     assert html.count('<var class="ph"') == 2
     assert 'href="../../../en/status/405/"' in html and "405 Method Not Allowed" in html
     for section in ("message", "description", "solution", "example", "source"):
-        assert f'id="{section}"' in html
+        assert f'id="sec-{section}"' in html
     assert 'hreflang="zh-CN"' in html and 'href="../../../zh/codes/AIP.0008/"' in html
     assert '<meta property="og:title" content="AIP.0008 · The request method %s is not allowed, allow is %s.">' in html
     assert '<link rel="canonical" href="https://example.test/repo/en/codes/AIP.0008/">' in html
@@ -86,7 +85,7 @@ def test_sitemap_lists_every_page_with_alternates(built_site):
     tree = ET.parse(built_site / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     urls = tree.findall("s:url", ns)
-    assert len(urls) == 2 * (1 + 4 + 5 + 77 + 1)
+    assert len(urls) == 2 * (1 + 4 + 5 + 77 + 1 + 2 + 1)  # home, prefixes, statuses, codes, search, services, API
     first = urls[0]
     assert first.find("s:loc", ns).text.startswith("https://example.test/repo/")
     assert {link.get("hreflang") for link in first.findall("x:link", ns)} == {"zh-CN", "en"}
@@ -129,8 +128,9 @@ def _tree_differences(comparison):
 
 
 def beside(folder):
-    """What a build left beside its output folder, the lock file apart."""
-    return sorted(p.name for p in folder.parent.iterdir() if p.name != f".{folder.name}.lock")
+    """What a build left beside its output folder, but for the lock and the manifest it keeps."""
+    return sorted(p.name for p in folder.parent.iterdir()
+                  if p.name not in (f".{folder.name}.lock", f".{folder.name}.manifest.json"))
 
 
 def test_failed_build_leaves_previous_site_untouched(tmp_path, monkeypatch):
@@ -148,8 +148,8 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path, monkeypatch):
 
     original = render_module.PageRenderer.render
     monkeypatch.setattr(render_module.PageRenderer, "render", failing_render)
-    with pytest.raises(BuildError, match="simulated"):
-        build(out)
+    with pytest.raises(BuildError, match="simulated"):  # other settings: every page is rendered
+        build_site(SEED, out, SiteSettings.from_options("https://other.example/"))
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert (out / "en" / "index.html").read_bytes() == stamp
     assert beside(out) == ["site"]
@@ -186,7 +186,7 @@ def test_without_an_atomic_exchange_the_next_build_brings_back_a_site_caught_bet
         build(out)
     monkeypatch.undo()
     assert not out.exists() and [p.name.startswith(".site.old-") for p in tmp_path.iterdir()
-                                 if p.name != ".site.lock"] == [True]
+                                 if p.name not in (".site.lock", ".site.manifest.json")] == [True]
     publish.remove_leftovers(out)
     assert (out / "en" / "index.html").read_bytes() == stamp and beside(out) == ["site"]
     monkeypatch.setattr(publish, "_renameat2", lambda: None)
@@ -249,18 +249,6 @@ def test_golden_build_of_the_small_fixture(tmp_path):
                                                   f"golden/{name}", f"built/{name}", lineterm=""))
             pytest.fail(f"{name} differs from the golden file (run 'make golden' and review):\n{diff[:4000]}")
 
-
-
-
-
-@pytest.mark.parametrize("data", [ROOT / "source" / "errors.json", FIXTURES / "golden-data.json"])
-def test_api_dataset_is_the_dataset_encoded_whole(data):
-    from errdex import model
-    dataset = model.load(data)
-    spliced = "".join(output.dataset_json_pieces(
-        dataset, [compact_json(model.code_to_json(c)) for c in dataset.codes]))
-    assert spliced == compact_json(model.dataset_to_json(dataset)) + "\n"
-    assert json.loads(spliced) == model.dataset_to_json(dataset)
 
 
 
@@ -351,3 +339,64 @@ def test_templates_show_a_hostile_translation_as_text(tmp_path):
     html = env.from_string((tmp_path / "t.html").read_text(encoding="utf-8")).render(
         _=gettext_, ngettext=ngettext, p="<x>")
     assert "<" not in html and html.count("&lt;") == 6
+
+
+def synthetic(path, count, changed=()):
+    """A synthetic dataset; the codes at the positions `changed` get another description."""
+    from bench.synthetic import synthetic_dataset
+    data = synthetic_dataset(count)
+    for number in changed:
+        data["codes"][number]["entries"][0]["description"] = {"zh": "上游改了描述。", "en": "A description changed upstream."}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def inode(site, path):
+    return (site / path).stat().st_ino
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_rebuild_links_unchanged_pages_and_equals_a_fresh_build(tmp_path, workers):
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    first = synthetic(tmp_path / "first.json", 300)
+    build(out, first, workers=workers)
+    codes = json.loads(first.read_text(encoding="utf-8"))["codes"]
+    kept, changed = codes[10]["code"], codes[150]["code"]
+    pages = {f"{lang}/codes/{code}/index.html": inode(out, f"{lang}/codes/{code}/index.html")
+             for lang in ("zh", "en") for code in (kept, changed)}
+    api = {code: inode(out, f"api/v1/codes/{code}.json") for code in (kept, changed)}
+    second = synthetic(tmp_path / "second.json", 300, changed=[150])
+    build(out, second, workers=workers)
+    build(fresh, second, workers=workers)
+    assert _tree_differences(filecmp.dircmp(out, fresh)) == []
+    for path, number in pages.items():
+        assert (inode(out, path) == number) == (kept in path), path
+    assert inode(out, f"api/v1/codes/{kept}.json") == api[kept]
+    assert inode(out, f"api/v1/codes/{changed}.json") != api[changed]
+    # The index's texts changed: it is made again, not linked.
+    assert any('"upstream"' in p.read_text(encoding="utf-8") for p in (out / "search-index" / "en" / "terms").iterdir())
+
+
+def test_a_rebuild_with_other_settings_renders_every_page(tmp_path):
+    out = tmp_path / "site"
+    data = synthetic(tmp_path / "data.json", 20)
+    build(out, data)
+    page = "en/index.html"
+    before = inode(out, page)
+    build_site(data, out, SiteSettings.from_options("https://other.example/"))
+    assert inode(out, page) != before and "https://other.example/" in (out / page).read_text(encoding="utf-8")
+
+
+def test_a_manifest_that_names_another_folder_is_not_trusted(tmp_path):
+    from errdex import reuse
+    out = tmp_path / "site"
+    data = synthetic(tmp_path / "data.json", 20)
+    build(out, data)
+    digest = json.loads(reuse.manifest_path(out).read_text(encoding="utf-8"))["inputs"]
+    assert reuse.previous_build(out, digest) is not None
+    stale = reuse.manifest_path(out).read_text(encoding="utf-8")
+    build(out, synthetic(tmp_path / "other.json", 20, changed=[3]))
+    # As if the build had been killed between its swap and its manifest.
+    reuse.manifest_path(out).write_text(stale, encoding="utf-8")
+    assert reuse.previous_build(out, digest) is None
+    assert reuse.previous_build(out, "other inputs") is None

@@ -1,13 +1,29 @@
-"""The search in Chromium against the built seed site: ranking, header box keyboard use, ?q= and history.
+"""The search in Chromium against the built site: ranking, header box keyboard use, ?q= and history,
+the help after a weak search and on the 404 page.
 
 Every page here fails the test if it requests anything outside 127.0.0.1 or logs a console error.
+
+Two query tables: FIRST_RESULTS, written for the seed service (77 codes), and
+tests/search_queries.json, written for the whole family from the pages of
+shared/upstream-corpus: [kind, language of the site, code, within (1: first, 3: top
+three), query], in customers' words. A row whose code the built dataset lacks is left out
+(and counted), so the table runs over whichever dataset source/errors.json holds.
 """
 
+import collections
+import json
 import re
 from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.browsing import NOT_FOUND_MESSAGE
+from tests.conftest import ROOT
+
+QUERY_TABLE = json.loads((ROOT / "tests" / "search_queries.json").read_text(encoding="utf-8"))
+KINDS = {"code", "json", "http", "traceback", "log", "filled", "own", "typo", "synonym", "traditional",
+         "particles", "mixed", "unknown", "status", "words"}
 
 # (language of the site, query, the code that must come first)
 FIRST_RESULTS = [
@@ -78,6 +94,17 @@ FIRST_RESULTS = [
 @pytest.fixture
 def page(browser):
     """A fresh page that lets only 127.0.0.1 through and fails the test on console errors."""
+    yield from watched_page(browser, ignore=())
+
+
+@pytest.fixture
+def missing_page(browser):
+    """Like page, for the 404 page: Chromium logs the status of the page itself as an error."""
+    yield from watched_page(browser, ignore=(NOT_FOUND_MESSAGE,))
+
+
+def watched_page(browser, ignore):
+    """A page on a new context; fails the test on requests off 127.0.0.1 and console errors."""
     context = browser.new_context()
     outside, errors = [], []
 
@@ -91,7 +118,8 @@ def page(browser):
     context.route("**/*", only_local)
     page = context.new_page()
     page.set_default_timeout(5000)
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("console", lambda message: message.type == "error" and not any(i in message.text for i in ignore)
+            and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
@@ -136,6 +164,37 @@ def test_the_right_code_comes_first(page, site_url, lang):
 def test_the_table_covers_every_kind_of_query():
     assert len(FIRST_RESULTS) >= 40
     assert {lang for lang, _, _ in FIRST_RESULTS} == {"zh", "en"}
+    assert len(QUERY_TABLE) >= 100
+    assert {row[0] for row in QUERY_TABLE} == KINDS
+    assert {row[1] for row in QUERY_TABLE} == {"zh", "en"} and {row[3] for row in QUERY_TABLE} <= {1, 3}
+    assert len({row[4] for row in QUERY_TABLE}) == len(QUERY_TABLE)
+
+
+def table_rows(built_site, lang):
+    """The rows of the family's query table for one language whose codes the built site has."""
+    codes = set(json.loads((built_site / "api" / "v1" / "codes.json").read_text(encoding="utf-8")))
+    return [row for row in QUERY_TABLE if row[1] == lang and row[2] in codes]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_family_query_table(page, site_url, built_site, lang):
+    rows = table_rows(built_site, lang)
+    if len(rows) < 10:
+        pytest.skip(f"the dataset holds {len(rows)} of the table's codes: source/errors.json is not the family")
+    search_page(page, site_url, lang, rows[0][4])
+    score, wrong = collections.defaultdict(lambda: [0, 0]), []
+    for number, (kind, _, code, within, query) in enumerate(rows):
+        if number:
+            ask(page, query)
+        shown = codes_shown(page)
+        score[kind][1] += 1
+        if code in shown[:within]:
+            score[kind][0] += 1
+        else:
+            wrong.append(f"{kind} {query[:80]!r}: expected {code} within {within}, got {shown[:5]}")
+    summary = ", ".join(f"{kind} {good}/{all_}" for kind, (good, all_) in sorted(score.items()))
+    print(f"\nquery table ({lang}): {len(rows)} of {sum(r[1] == lang for r in QUERY_TABLE)} rows; {summary}")
+    assert not wrong, summary + "\n" + "\n".join(wrong)
 
 
 def test_results_link_to_this_language_and_show_status_message_and_marks(page, site_url):
@@ -145,7 +204,9 @@ def test_results_link_to_this_language_and_show_status_message_and_marks(page, s
     assert first.locator(".search-result-status").text_content().strip().endswith("400")
     assert first.locator(".search-result-message mark").all_text_contents() == ["JSON", "format"]
     assert first.locator(".search-result-snippet").text_content()
-    assert page.locator("#search-summary").text_content().startswith("3")
+    # Ranked, not filtered: the three with both words first, then those with one of them.
+    assert page.locator("#search-summary").text_content().startswith("11")
+    assert codes_shown(page)[:3] == ["AIP.0009", "AIS.0014", "ModelArts.4105"]
 
 
 def test_markup_in_a_query_stays_text(page, site_url):
@@ -192,7 +253,7 @@ def test_header_box_keyboard(page, site_url):
     page.wait_for_url("**/zh/codes/AIS.0202/")
 
 
-def test_enter_opens_the_first_result_and_slash_types_in_fields(page, site_url):
+def test_enter_opens_the_full_results_for_words_and_slash_types_in_fields(page, site_url):
     page.goto(f"{site_url}en/search/")
     page.focus("#search-page-q")
     page.keyboard.type("a/b")
@@ -200,7 +261,31 @@ def test_enter_opens_the_first_result_and_slash_types_in_fields(page, site_url):
     page.focus("#search-q")
     page.keyboard.type("token为空")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/en/codes/ModelArts.4101/")
+    page.wait_for_url(re.compile(r"/en/search/\?q=token"))
+    page.wait_for_selector("#search-results li")
+    assert codes_shown(page)[0] == "ModelArts.4101"
+
+
+@pytest.mark.parametrize("query", ["ais.0014", '{"error_code": "AIS.0014", "error_msg": "The JSON format is wrong"}'])
+def test_enter_opens_the_code_page_for_a_code_or_a_paste_with_one_code(page, site_url, query):
+    page.goto(f"{site_url}en/")
+    page.fill("#search-q", query)
+    page.press("#search-q", "Enter")
+    page.wait_for_url("**/en/codes/AIS.0014/")
+
+
+def test_the_popup_ends_with_all_results_and_shows_the_count(page, site_url):
+    page.goto(f"{site_url}zh/")
+    page.fill("#search-q", "image")
+    last = page.locator("#search-popup [role=option]").last
+    expect(last).to_have_text(re.compile(r"\d+"))
+    total = int(re.search(r"\d+", last.text_content()).group())
+    assert total > 8 and page.locator("#search-popup .search-result").count() == 8
+    assert urlsplit(last.get_attribute("href")).path == "/repo/zh/search/"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/zh/search/?q=image")
+    expect(page.locator("#search-summary")).to_have_text(re.compile(rf"^{total}\b"))
 
 
 def test_deep_link_typing_and_the_back_button(page, site_url):
@@ -225,3 +310,79 @@ def test_without_javascript_the_header_box_goes_to_the_search_page(browser, site
     page.wait_for_url("**/zh/search/?q=AIS.0014")
     assert page.locator("#search-page-q").count() == 1
     context.close()
+
+
+def help_links(page, selector="#search-help"):
+    """(class of the item, link text, href path) of the help's links."""
+    return page.eval_on_selector_all(f"{selector} li", """items => items.map(li => [li.className,
+        li.querySelector('a').textContent, new URL(li.querySelector('a').href).pathname + new URL(li.querySelector('a').href).hostname])""")
+
+
+def test_a_query_that_matches_nothing_shows_the_help(page, site_url):
+    page.goto(f"{site_url}en/search/?q={quote('zebra quagga')}")
+    help_block = page.locator("#search-help .search-help")
+    expect(help_block).to_be_visible()
+    assert "Nothing matches" in help_block.locator(".search-help-lead").text_content()
+    assert page.locator("#search-results li").count() == 0
+    links = help_block.locator(".search-help-links a")
+    assert urlsplit(links.first.get_attribute("href")).path == "/repo/en/"
+    assert links.last.get_attribute("href") == "https://apierrorcenter.developer.huaweicloud.com/apierrorcenter"
+
+
+def test_an_unknown_code_offers_the_closest_codes_and_the_prefix_page(page, site_url):
+    page.goto(f"{site_url}zh/search/?q=AIS.0016")
+    codes = page.locator("#search-help .search-help-code")
+    expect(codes.first).to_have_text("AIS.0015")
+    assert all(code.startswith("AIS.") for code in codes.all_text_contents())
+    prefix = page.locator("#search-help .search-help-prefix a")
+    assert urlsplit(prefix.get_attribute("href")).path == "/repo/zh/AIS/"
+
+
+def test_a_prefix_the_site_does_not_cover_says_where_it_is_documented(page, site_url):
+    page.goto(f"{site_url}en/search/?q=APIGW.0301")
+    elsewhere = page.locator("#search-help .search-help-elsewhere a")
+    expect(elsewhere).to_contain_text("APIGW")
+    assert elsewhere.get_attribute("href") == "https://support.huaweicloud.com/devg-apisign/api-sign-errorcode.html"
+    # The code with the closest spelling is offered too.
+    assert page.locator("#search-help .search-help-code").first.text_content() == "APIG.0301"
+
+
+def test_the_header_box_offers_the_closest_codes_for_an_unknown_code(page, site_url):
+    page.goto(f"{site_url}en/")
+    page.fill("#search-q", "AIS.9999")
+    group = page.locator("#search-popup [role=group]")
+    expect(group).to_be_visible()
+    assert group.locator(".search-result-code").first.text_content().startswith("AIS.")
+    page.press("#search-q", "Enter")  # not a code the site has: the full results and help
+    page.wait_for_url("**/en/search/?q=AIS.9999")
+
+
+def test_the_404_page_for_an_unknown_code_offers_codes_of_its_prefix(missing_page, site_url):
+    page = missing_page
+    page.goto(f"{site_url}en/codes/AIS.9999/")
+    help_en = page.locator("[data-search-help][data-input='q-404-en']")
+    expect(help_en).to_be_visible()
+    codes = help_en.locator(".search-help-code").all_text_contents()
+    assert codes and all(code.startswith("AIS.") for code in codes)
+    assert urlsplit(help_en.locator(".search-help-code").first.get_attribute("href")).path.startswith("/repo/en/codes/AIS.")
+    assert urlsplit(help_en.locator(".search-help-prefix a").get_attribute("href")).path == "/repo/en/AIS/"
+    help_zh = page.locator("[data-search-help][data-input='q-404-zh']")
+    expect(help_zh.locator(".search-help-prefix a")).to_have_text("全部 AIS 错误码")
+    assert urlsplit(help_zh.locator(".search-help-prefix a").get_attribute("href")).path == "/repo/zh/AIS/"
+
+
+def test_the_404_page_for_an_uncovered_prefix_says_where_it_is_documented(missing_page, site_url):
+    page = missing_page
+    page.goto(f"{site_url}APIGW.0301")
+    elsewhere = page.locator("[data-input='q-404-en'] .search-help-elsewhere a")
+    expect(elsewhere).to_have_attribute("href", "https://support.huaweicloud.com/devg-apisign/api-sign-errorcode.html")
+
+
+def test_results_name_their_service_and_can_be_narrowed_to_one(page, site_url):
+    search_page(page, site_url, "en", "token")
+    assert page.locator("#search-results .search-result-service").first.text_content() == "Image Recognition"
+    page.goto(f"{site_url}en/search/?q=token&service=image-recognition")
+    page.wait_for_selector("#search-results li")
+    expect(page.locator("#search-filter")).to_contain_text("Image Recognition")
+    page.goto(f"{site_url}en/search/?q=token&service=no-such-service")
+    expect(page.locator("#search-summary")).to_have_text("No results")

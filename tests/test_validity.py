@@ -25,8 +25,9 @@ CANARY = "<!DOCTYPE html><html lang=en><head><title>x</title></head><body><p><di
 
 
 @pytest.fixture(scope="module")
-def vnu_errors(built_site, tmp_path_factory):
-    """Run vnu.jar once over every HTML and CSS file of the site (and the canary)."""
+def vnu_errors(built_site, two_site, tmp_path_factory):
+    """Run vnu.jar once over every HTML and CSS file of the site and of the two-services
+    fixture (and the canary)."""
     java = shutil.which("java")
     if java is None:
         pytest.skip("java is not installed (apt-get install default-jre-headless); .ci/run installs it")
@@ -34,7 +35,8 @@ def vnu_errors(built_site, tmp_path_factory):
         pytest.skip(f"{VNU_JAR.relative_to(ROOT)} is missing: run `npm ci` (make test does)")
     canary = tmp_path_factory.mktemp("vnu") / "canary.html"
     canary.write_text(CANARY, encoding="utf-8")
-    files = sorted(built_site.rglob("*.html")) + sorted(built_site.rglob("*.css")) + [canary]
+    files = sorted(built_site.rglob("*.html")) + sorted(built_site.rglob("*.css")) + \
+        sorted(two_site.rglob("*.html")) + [canary]
     result = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--also-check-css", "--format", "json",
                              *map(str, files)], capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr)["messages"]  # vnu writes its report to stderr
@@ -44,10 +46,13 @@ def vnu_errors(built_site, tmp_path_factory):
         errors.setdefault(path, []).append(f"{message.get('lastLine', '?')}: {message['type']}: "
                                            f"{message['message']}")
     assert errors.pop(str(canary), None), f"vnu found nothing wrong with the canary page: {result.stderr[:2000]}"
-    return {_site_path(built_site, path): found for path, found in errors.items()}
+    return {_site_path(built_site, two_site, path): found for path, found in errors.items()}
 
 
-def _site_path(built_site, path):
+def _site_path(built_site, two_site, path):
+    """A seed page's path in its site; a two-services page's, marked as such."""
+    if path.startswith(str(two_site) + "/"):
+        return "two-services:" + path.removeprefix(str(two_site) + "/")
     return path.removeprefix(str(built_site) + "/")
 
 
@@ -67,6 +72,12 @@ def test_every_page_type_is_valid_html(vnu_errors, built_site, path):
 
 def test_every_page_and_stylesheet_of_the_site_is_valid(vnu_errors):
     assert vnu_errors == {}
+
+
+def test_a_code_of_two_services_and_codes_named_like_ids_are_valid(vnu_errors, two_site):
+    for path in ("en/codes/1100/index.html", "zh/codes/1100/index.html", "en/index.html", "en/services/obs/index.html"):
+        assert (two_site / path).is_file()
+        assert vnu_errors.get("two-services:" + path, []) == []
 
 
 class _HeadLinks(HTMLParser):

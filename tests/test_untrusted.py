@@ -11,7 +11,7 @@ import pytest
 
 from errdex import inputs, lifecycle, model
 from errdex.errors import DataError
-from errdex.i18n import compiled_catalog, content_messages
+from errdex.i18n import ContentTranslator, compiled_catalog
 from errdex.notes import load_notes
 from errdex.site import SiteInputs, SiteSettings, build_site
 from tests.conftest import FIXTURES, ROOT
@@ -294,12 +294,17 @@ def test_a_translation_with_broken_placeholders_names_the_catalog_line(tmp_path,
         compiled_catalog(path, "zh")
 
 
+def content_translation(path, text):
+    """The translation of a text by the content catalog at path (locale/en/LC_MESSAGES/content.po)."""
+    return ContentTranslator("en", path.parents[2]).messages.get(text)
+
+
 def test_a_content_translation_must_keep_upstream_placeholders(tmp_path):
     path = _catalog(tmp_path, 'msgid "参数%s无效"\nmsgstr "The parameter is invalid."\n', "content", "en")
     with pytest.raises(DataError, match=r"content.po:6: the translation has placeholders \[\], the msgid \['%s'\]"):
-        content_messages(path, "en")
+        content_translation(path, "参数%s无效")
     path = _catalog(tmp_path, 'msgid "参数%s无效，100%"\nmsgstr "Parameter %s is invalid, 100%."\n', "content", "en")
-    assert content_messages(path, "en") == {"参数%s无效，100%": "Parameter %s is invalid, 100%."}
+    assert content_translation(path, "参数%s无效，100%") == "Parameter %s is invalid, 100%."
 
 
 @pytest.mark.parametrize("body, message", [
@@ -317,12 +322,12 @@ def test_a_plural_message_in_a_content_catalog_is_left_alone(tmp_path):
     # Found by fuzzing: placeholders_in() was given the msgid's (singular, plural) tuple.
     path = _catalog(tmp_path, 'msgid "一"\nmsgstr "One"\n\nmsgid "%(num)d code"\nmsgid_plural "%(num)d codes"\n'
                               'msgstr[0] "%(num)d 个"\n', "content", "en")
-    assert content_messages(path, "en") == {"一": "One"}
+    assert content_translation(path, "一") == "One"
 
 
 def test_control_characters_in_a_translation_are_removed(tmp_path):
     path = _catalog(tmp_path, 'msgid "一"\nmsgstr "One\\r\x07 two"\n', "content", "en")
-    assert content_messages(path, "en") == {"一": "One two"}
+    assert content_translation(path, "一") == "One two"
 
 
 # ---------------------------------------------------------------- notes

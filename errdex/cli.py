@@ -44,6 +44,8 @@ def scrape_command(args):
             return 1
         print(f"{pipeline.display_path(out)} is up to date ({len(result.dataset.codes)} codes)")
         return 0
+    # What scrape writes, build must read: the same door (schema and semantic checks).
+    model.loads(result.text, pipeline.display_path(out))
     pipeline.write_atomic(out, result.text)
     if not quiet:
         print(page_table(result.pages))

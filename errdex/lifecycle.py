@@ -32,6 +32,8 @@ class Retired:
 
     code: model.Code
     retired_on: str
+    # The retrieval date of the last upstream copy that still listed the code (older files: None).
+    last_listed: str | None = None
 
 
 # ---------------------------------------------------------------- retired codes
@@ -44,14 +46,16 @@ def load_retired(path=RETIRED_FILE):
     for index, item in enumerate(raw["codes"]):
         where = f"codes[{index}]"
         _check_date(path, f"{where}.retired_on", item["retired_on"])
-        records.append(Retired(model.code_from_json(item["code"]), item["retired_on"]))
+        if item.get("last_listed") is not None:
+            _check_date(path, f"{where}.last_listed", item["last_listed"])
+        records.append(Retired(model.code_from_json(item["code"]), item["retired_on"], item.get("last_listed")))
     model.check_codes(path, tuple(r.code for r in records), where="codes[{index}].code")
     return tuple(sorted(records, key=lambda r: code_syntax.code_sort_key(r.code.code)))
 
 
 def dump_retired(records):
     """Serialise retired records deterministically."""
-    items = [{"retired_on": r.retired_on, "code": model.code_to_json(r.code)}
+    items = [{"retired_on": r.retired_on, "code": model.code_to_json(r.code), "last_listed": r.last_listed}
              for r in sorted(records, key=lambda r: code_syntax.code_sort_key(r.code.code))]
     return json.dumps({"codes": items}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

@@ -92,8 +92,15 @@ def retirements(old, new, diff, retired, date):
         del records[code]
     old_codes = {c.code: c for c in old.codes}
     for code in diff.removed:
-        records[code] = lifecycle.Retired(old_codes[code], date)
+        records[code] = lifecycle.Retired(old_codes[code], date, last_listed(old, old_codes[code]))
     return tuple(records.values()), returned
+
+
+def last_listed(dataset, code):
+    """The retrieval date of the newest upstream copy that listed a code, or None if unknown."""
+    retrieved = {s.id: s.retrieved for s in dataset.sources}
+    dates = [retrieved.get(o.source) for e in code.entries for o in e.origins]
+    return max((d for d in dates if d), default=None)
 
 
 def staged_catalogs(dataset, retired, locale_dir):

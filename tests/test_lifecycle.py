@@ -54,10 +54,12 @@ def test_dropped_code_is_retired_and_its_page_stays(repo, monkeypatch):
     assert "- DEMO.0002" in str(report)
     (retired,) = lifecycle.load_retired(inputs.retired_file)
     assert (retired.code.code, retired.retired_on) == ("DEMO.0002", "2026-12-01")
+    # The date of the last copy that still listed it, not of the copy that dropped it.
+    assert retired.last_listed == "2026-11-27"
 
     build_site(data, tmp / "site", SETTINGS, inputs=inputs)  # the registry check passes
     page = (tmp / "site" / "en" / "codes" / "DEMO.0002" / "index.html").read_text(encoding="utf-8")
-    assert "No longer listed upstream since 2026-12-01." in page
+    assert "No longer listed upstream: the last upstream copy that listed it is of 2026-11-27." in page
     assert "The request method" in page and 'href="../../../en/DEMO/"' in page
     prefix_page = (tmp / "site" / "en" / "DEMO" / "index.html").read_text(encoding="utf-8")
     assert prefix_page.index('id="sec-retired"') < prefix_page.index('id="row-DEMO.0002"')

@@ -76,9 +76,11 @@ def open_settled(context, url):
 
 
 def new_watched_context(browser, made, **options):
-    """A new context whose Watch is appended to `made`; pages time out after 5 s."""
+    """A new context whose Watch is appended to `made`; pages time out after 5 s, loads after
+    15 s (the first load of a session also starts Chromium's renderer, slow on a busy machine)."""
     context = browser.new_context(**options)
     context.set_default_timeout(5000)
+    context.set_default_navigation_timeout(15000)
     made.append((context, Watch(context)))
     return context
 

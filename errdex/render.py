@@ -10,7 +10,11 @@ import functools
 from pathlib import Path
 from typing import NamedTuple
 
+import hashlib
+
 import jinja2
+from jinja2.ext import Extension
+from jinja2.lexer import Token
 from markupsafe import Markup, escape
 
 from . import urls
@@ -29,17 +33,22 @@ CSP = Markup("default-src 'self'; img-src 'self' data:; object-src 'none'; base-
 
 
 @functools.lru_cache(maxsize=8)
-def make_environment(lang, templates_dir=TEMPLATES_DIR):
+def make_environment(lang, templates_dir=TEMPLATES_DIR, translations=None):
     """A Jinja environment for one language: autoescape, StrictUndefined, gettext.
 
-    Cached: templates compile once per process, and forked workers inherit them.
+    `translations` (a gettext translations object) replaces the language's catalog, for
+    tests; templates compiled with it are not kept. Cached: templates compile once per
+    process, and forked workers inherit them.
     """
+    cache = _bytecode_cache(lang) if translations is None else None
+    translations = interface_translations(lang) if translations is None else translations
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        autoescape=True, undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
+        autoescape=True, undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n", ConstantTranslations],
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
-        bytecode_cache=_bytecode_cache())
-    gettext, ngettext = text_gettext(interface_translations(lang), catalog_name(lang))
+        bytecode_cache=cache)
+    gettext, ngettext = text_gettext(translations, catalog_name(lang))
+    env.extend(constant_translation=functools.partial(constant_translation, translations, catalog_name(lang)))
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     # `_` is the i18n extension's alias that looks `gettext` up on every call; the function itself.
     env.globals["_"] = gettext
@@ -57,13 +66,21 @@ def make_environment(lang, templates_dir=TEMPLATES_DIR):
     return env
 
 
-def _bytecode_cache():
-    """Jinja's own file cache of compiled templates, or none in a read-only checkout."""
+def _bytecode_cache(lang):
+    """Jinja's own file cache of compiled templates, or none in a read-only checkout.
+
+    A compiled template holds its language's translations (ConstantTranslations), and
+    Jinja keys its cache by the template's name and source only: so one folder per
+    language, catalog and version of the folding.
+    """
+    path = catalog_path(lang, "messages")
+    catalog = hashlib.sha256(path.read_bytes() if lang != "en" and path.exists() else b"").hexdigest()[:16]
+    folder = BYTECODE_DIR / f"{lang}-{ConstantTranslations.VERSION}-{catalog}"
     try:
-        BYTECODE_DIR.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(BYTECODE_DIR))
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def catalog_name(lang):
@@ -108,6 +125,39 @@ def format_translation(translated, variables, message, catalog):
         raise BuildError(f"{catalog}: the translation of {message!r} does not fit its placeholders "
                          f"({type(error).__name__}: {error}); it must use the msgid's "
                          f"{', '.join(sorted(variables)) or 'no'} placeholders") from None
+
+
+class ConstantTranslations(Extension):
+    """Put the translation of `_("literal")` into the template when it compiles.
+
+    A label without variables is the same on every page of a language, yet a call in the
+    template costs more than the label: a code page has about forty. This extension
+    (Jinja's documented `filter_stream` hook, as in its own "inline gettext" example)
+    replaces the tokens `_ ( "literal" )` by the string of its translation, which Jinja
+    then escapes once, when it compiles. Calls with variables, or of a value, stay calls.
+    """
+
+    VERSION = "1"  # of what the folding puts into compiled templates
+
+    def filter_stream(self, stream):
+        translate = self.environment.constant_translation
+        tokens = list(stream)
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if (token.type == "name" and token.value in ("_", "gettext")
+                    and (index == 0 or tokens[index - 1].type != "dot")
+                    and [t.type for t in tokens[index + 1:index + 4]] == ["lparen", "string", "rparen"]):
+                yield Token(token.lineno, "string", translate(tokens[index + 2].value))
+                index += 4
+                continue
+            yield token
+            index += 1
+
+
+def constant_translation(translations, catalog, message):
+    """The text `_(message)` shows without variables: translated, "%%" as "%" (as gettext does)."""
+    return format_translation(translations.gettext(message), {}, message, catalog)
 
 
 def shared_partial():

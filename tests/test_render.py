@@ -334,11 +334,28 @@ def test_templates_show_a_hostile_translation_as_text(tmp_path):
     (tmp_path / "t.html").write_text('{{ _("Home") }}|{{ _("%(prefix)s error codes", prefix=p) }}'
                                      '|{{ ngettext("%(num)d code", "%(num)d codes", 2) }}', encoding="utf-8")
     (tmp_path / "_macros.html").write_text("", encoding="utf-8")
-    env = make_environment("en", tmp_path)
-    gettext_, ngettext = text_gettext(HostileCatalog(), "zh/messages.po")
-    html = env.from_string((tmp_path / "t.html").read_text(encoding="utf-8")).render(
-        _=gettext_, ngettext=ngettext, p="<x>")
+    env = make_environment("zh", tmp_path, translations=HostileCatalog())
+    html = env.get_template("t.html").render(p="<x>")  # "Home" is put in when it compiles, the rest on each call
     assert "<" not in html and html.count("&lt;") == 6
+
+
+def test_a_constant_translation_that_does_not_fit_fails_when_its_template_compiles(tmp_path):
+    (tmp_path / "t.html").write_text('{{ _("Stray") }}', encoding="utf-8")
+    (tmp_path / "_macros.html").write_text("", encoding="utf-8")
+    env = make_environment("zh", tmp_path, translations=HostileCatalog())
+    with pytest.raises(BuildError, match="the translation of 'Stray' does not fit its placeholders"):
+        env.get_template("t.html")
+
+
+@pytest.mark.parametrize("source, folded", [
+    ('{{ _("Home") }}', True), ("{{ gettext('Home') }}", True), ('{{ x or _("Home") }}', True),
+    ('{{ _("Home", n=1) }}', False), ("{{ _(name) }}", False), ('{{ obj._("Home") }}', False),
+    ('{{ ngettext("Home", "Homes", 2) }}', False)])
+def test_only_calls_of_a_literal_alone_are_put_in_when_compiling(tmp_path, source, folded):
+    (tmp_path / "_macros.html").write_text("", encoding="utf-8")
+    env = make_environment("zh", tmp_path, translations=HostileCatalog())
+    code = env.compile(source, raw=True)
+    assert ("evil.example" in code) == folded
 
 
 def synthetic(path, count, changed=()):

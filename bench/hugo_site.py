@@ -28,7 +28,8 @@ def write_hugo_content(dataset_json_path, project_dir):
     project = Path(project_dir)
     shutil.copytree(SKELETON, project, dirs_exist_ok=True)
     with open(dataset_json_path, encoding="utf-8") as handle:
-        codes = json.load(handle)["codes"]
+        dataset = json.load(handle)
+    codes, source = dataset["codes"], dataset["sources"][0]  # synthetic data has one source
     folders = {lang: project / "content" / lang / "codes" for lang in LANGUAGES}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
@@ -42,6 +43,9 @@ def write_hugo_content(dataset_json_path, project_dir):
                 "description": _text(entry["description"], lang),
                 "solution": _text(entry["solution"], lang),
                 "prefixes": [code["prefix"]], "status": [str(entry["http_status"])],
+                "service": source["service"], "services": [source["service"]],
+                "row": entry["origins"][0]["row"], "retrieved": source["retrieved"],
+                "placeholders": len(entry["placeholders"]),
             }
             (folders[lang] / f"{code['code']}.md").write_text(
                 json.dumps(front, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

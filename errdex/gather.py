@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from . import lifecycle, model
 from .errors import DataError
 from .notes import load_notes
-from .services import read_complete_services, unknown_services
+from .services import read_complete_services, reuse_index, unknown_services
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class SiteContent:
     notes: object
     warnings: tuple
     complete: frozenset | None = None  # services declared completely translated (None: every one)
+    # services.reuse_index of the dataset: made once here, read by every language's views and the API
+    reuse: dict | None = None
 
 
 def gather(data, inputs):
@@ -46,7 +48,8 @@ def read_inputs(dataset, inputs):
                        if inputs.notes_dir else (None, []))
     complete = read_complete_services(inputs.complete_services_file)
     warnings += unknown_services(complete, dataset.sources, inputs.complete_services_file)
-    return SiteContent(dataset, retired, redirects, notes, tuple(warnings), complete)
+    reuse = reuse_index(dataset.codes, {s.id: s for s in dataset.sources})
+    return SiteContent(dataset, retired, redirects, notes, tuple(warnings), complete, reuse)
 
 
 def codes_with_pages(content):

@@ -1,7 +1,7 @@
 """Rebuilds: a page whose inputs are those of the last build is linked from it, not rendered.
 
-A maintainer rebuilds all day with a few codes, notes or translations changed. Each page's
-key is a digest of everything its template is given (its view data, path, template and
+A maintainer rebuilds all day with a few codes, notes or translations changed. Each code
+page's key is a digest of everything its template is given (its view data, path, template and
 alternates); everything else a page depends on (errdex's code, the templates, the
 catalogs, the libraries' versions, the site settings) goes into one digest of the inputs.
 The manifest beside the site, `.{name}.manifest.json`, keeps the inputs' digest, each
@@ -81,13 +81,24 @@ def previous_build(out, inputs):
 
 def write_manifest(out, inputs, keys):
     """Record the pages' keys of the site now at `out` (after its swap, under the lock)."""
+    keys = {file: key for file, key in keys.items() if key is not None}
     write_atomic(manifest_path(out), json.dumps(
         {"format": FORMAT, "inputs": inputs, "site": folder_identity(out), "pages": keys},
         sort_keys=True, separators=(",", ":")))
 
 
+# The pages worth a key: one per code (and per redirect). The pages that list codes (home,
+# prefix, status and service pages) are rendered every time: their rows are rendered once
+# per build anyway (render.TableRows), so such a page costs less to render than the digest
+# of its data (the repr of each of its rows): at 1,000 codes their keys took 0.15 s per
+# language, their renders 0.08 s.
+KEYED_TEMPLATES = frozenset({"code.html", "redirect.html"})
+
+
 def page_key(spec):
-    """A digest of all that a page's template is given."""
+    """A digest of all that a page's template is given; None for a page rendered every time."""
+    if spec.template not in KEYED_TEMPLATES:
+        return None
     return data_key((spec.template, spec.path, spec.lang, spec.context, spec.alternates))
 
 
@@ -124,7 +135,7 @@ class Reuse:
         return files if len(linked) == len(files) else None
 
     def link(self, file, key):
-        if self.keys.get(file) != key:
+        if key is None or self.keys.get(file) != key:
             return False
         source, target = f"{self.site}/{file}", f"{self.staging}/{file}"
         try:

@@ -144,7 +144,7 @@ def make_views(job, lang):
     """The view data of one language."""
     content = job.content
     return SiteViews(content.dataset, lang, job.content_locale_dir, content.retired, content.redirects,
-                     content.notes, content.complete)
+                     content.notes, content.complete, content.reuse)
 
 
 class LanguageBuilder:

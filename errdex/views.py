@@ -204,7 +204,8 @@ def pretty_json(text):
 class SiteViews:
     """Build the view data of one language from the dataset."""
 
-    def __init__(self, dataset, lang, locale_dir=None, retired=(), redirects=None, notes=None, complete=None):
+    def __init__(self, dataset, lang, locale_dir=None, retired=(), redirects=None, notes=None, complete=None,
+                 reuse=None):
         self.dataset = dataset
         # Services whose untranslated texts are warnings (None: every service's).
         self.complete = complete
@@ -216,7 +217,8 @@ class SiteViews:
         self._service_order = {sid: i for i, sid in enumerate(self.services)}
         self._refs = {sid: self._service_ref(service) for sid, service in self.services.items()}
         self._code_services = {}  # code: (Code, its ServiceRefs)
-        self.reuse = svc.reuse_index(dataset.codes, self.sources)
+        # services.reuse_index of the dataset (gather makes it once for every language's views)
+        self.reuse = svc.reuse_index(dataset.codes, self.sources) if reuse is None else reuse
         self.rows = tuple(self._row(code) for code in dataset.codes)
         self.retired = tuple(retired)
         # A status has an index only if a current code has it.

@@ -108,11 +108,17 @@ def in_range(code, first, last):
     return natural_key(first) <= natural_key(code) <= natural_key(last)
 
 
+def folder_key(code):
+    """What a case-insensitive file system (macOS, Windows) sees of a code's page folder:
+    two codes with the same key cannot both have a page."""
+    return code.casefold()
+
+
 def case_collisions(names):
     """Groups of codes that differ only in case (one folder on macOS and Windows), sorted."""
     groups = {}
     for name in names:
-        groups.setdefault(name.casefold(), set()).add(name)
+        groups.setdefault(folder_key(name), set()).add(name)
     return sorted(sorted(group) for group in groups.values() if len(group) > 1)
 
 

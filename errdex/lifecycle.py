@@ -83,7 +83,7 @@ def load_redirects(path=REDIRECTS_FILE):
     raw = _read_json(path, {}, schema.REDIRECTS)
     folded = {}
     for old in raw:
-        other = folded.setdefault(old.casefold(), old)
+        other = folded.setdefault(code_syntax.folder_key(old), old)
         if other != old:
             raise DataError(f"{path}: {old!r} and {other!r} differ only in case: their redirect pages "
                             f"would be one file on a case-insensitive file system; keep one")
@@ -92,13 +92,13 @@ def load_redirects(path=REDIRECTS_FILE):
 
 def resolve_redirects(redirects, known_codes, path=REDIRECTS_FILE):
     """Follow chains to their end (A→B→C gives A→C); refuse cycles and unknown targets."""
-    resolved, folded = {}, {code.casefold(): code for code in known_codes}
+    resolved, folded = {}, {code_syntax.folder_key(code): code for code in known_codes}
     for old in sorted(redirects):
         if old in known_codes:
             raise DataError(f"{path}: {old} is redirected but is still a code of the dataset; "
                             f"remove the redirect or the code")
-        if old.casefold() in folded:
-            raise DataError(f"{path}: {old} differs only in case from the code {folded[old.casefold()]}: its "
+        if code_syntax.folder_key(old) in folded:
+            raise DataError(f"{path}: {old} differs only in case from the code {folded[code_syntax.folder_key(old)]}: its "
                             f"redirect page would be that code's page on a case-insensitive file system")
         seen, target = [old], redirects[old]
         while target in redirects:

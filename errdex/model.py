@@ -272,7 +272,7 @@ def check_codes(path, codes_, source_ids=None, where="codes[{index}]"):
         if code.prefix != code_syntax.prefix_of(code.code):
             _fail(path, f"{place}.prefix", f"expected {code_syntax.prefix_of(code.code)!r} for {code.code}, "
                                            f"got {code.prefix!r}")
-        other = folded.setdefault(code.code.casefold(), code.code)
+        other = folded.setdefault(code_syntax.folder_key(code.code), code.code)
         if other != code.code:
             _fail(path, f"{place}.code", f"{code.code} and {other} differ only in case: their pages would "
                                          f"be one file on a case-insensitive file system; merge them")

@@ -10,7 +10,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = ROOT / "source" / "upstream" / "image-recognition.zh.txt"
 # The seed page alone, scraped: the small site the site tests build (make seed-data).
 SEED_DATA = FIXTURES / "seed-data.json"
-SAMPLES = FIXTURES / "upstream-samples"
+# The three pages that came as samples before the family, read where the family keeps them.
+SAMPLES = ROOT / "source" / "upstream"
+SAMPLE_PAGES = tuple(SAMPLES / name for name in ("apig.zh.md", "modelarts.zh.md", "modelarts.en.html"))
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

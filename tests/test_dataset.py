@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from errdex import model, pipeline
 from errdex.codes import code_sort_key, placeholders_in, prefix_of
 from errdex.errors import DataError
-from tests.conftest import ROOT, SAMPLES, SEED
+from tests.conftest import ROOT, SAMPLE_PAGES, SEED
 
 SCHEMA = json.loads((ROOT / "schema" / "errors.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def samples():
-    return pipeline.scrape_pages(sorted(SAMPLES.glob("*.md")) + sorted(SAMPLES.glob("*.html")))
+    return pipeline.scrape_pages(SAMPLE_PAGES)
 
 
 def test_committed_dataset_matches_schema_and_is_fresh():

@@ -81,9 +81,9 @@ def test_html_rendition_of_the_seed_gives_the_same_rows():
 
 
 @pytest.mark.parametrize("name, form, language, rows, distinct", [
-    ("apig-apiref-zh.md", "markdown", "zh", 185, 185),
-    ("modelarts-zh.md", "markdown", "zh", 631, 589),
-    ("modelarts-error-codes-en.html", "html", "en", 564, 557),
+    ("apig.zh.md", "markdown", "zh", 185, 185),
+    ("modelarts.zh.md", "markdown", "zh", 631, 589),
+    ("modelarts.en.html", "html", "en", 564, 557),
 ])
 def test_upstream_samples_scrape(name, form, language, rows, distinct):
     page = scrape(name, (SAMPLES / name).read_text(encoding="utf-8"))
@@ -94,7 +94,7 @@ def test_upstream_samples_scrape(name, form, language, rows, distinct):
 
 
 def test_markdown_export_keeps_links_in_prose_and_drops_anchors():
-    page = scrape("apig.md", (SAMPLES / "apig-apiref-zh.md").read_text(encoding="utf-8"))
+    page = scrape("apig.md", (SAMPLES / "apig.zh.md").read_text(encoding="utf-8"))
     body = page.intro[0].body
     assert "[API网关错误码](https://support.huaweicloud.com/devg-apisign/api-sign-errorcode.html)" in body
     assert "<a name" not in body
@@ -102,14 +102,14 @@ def test_markdown_export_keeps_links_in_prose_and_drops_anchors():
 
 
 def test_message_cell_with_two_paragraphs_is_one_line():
-    page = scrape("en.html", (SAMPLES / "modelarts-error-codes-en.html").read_text(encoding="utf-8"))
+    page = scrape("en.html", (SAMPLES / "modelarts.en.html").read_text(encoding="utf-8"))
     (row,) = [r for r in page.rows if r.code == "ModelArts.5000"]
     # Upstream split the sentence over two <p>; the API returns it as one line.
     assert row.message == "Please try again later or contact technical support to solve the problem"
 
 
 def test_repeated_code_keeps_every_row():
-    page = scrape("ma.md", (SAMPLES / "modelarts-zh.md").read_text(encoding="utf-8"))
+    page = scrape("ma.md", (SAMPLES / "modelarts.zh.md").read_text(encoding="utf-8"))
     rows = [r for r in page.rows if r.code == "ModelArts.4601"]
     assert len(rows) == 3
     assert len({r.message for r in rows}) == 3

@@ -59,7 +59,7 @@ def render_markdown(text):
     if _is_plain(text):
         return Markup("<p>%s</p>" % escape(text))  # str % str, not Markup's Python-level + and %
     html = _converter("upstream").reset().convert(text)
-    return Markup(sanitise(html))
+    return Markup(sanitise(html, attribute_filter=_absolute_links_only))
 
 
 def render_note(text):
@@ -67,10 +67,19 @@ def render_note(text):
     return Markup(sanitise(_converter("notes").reset().convert(text or "")))
 
 
-def sanitise(html):
+def sanitise(html, attribute_filter=None):
     """Allow-list HTML; external links open nothing and leak no referrer."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer", strip_comments=True)
+                     link_rel="noopener noreferrer", strip_comments=True, attribute_filter=attribute_filter)
+
+
+def _absolute_links_only(element, attribute, value):
+    """nh3's attribute filter for upstream text: a link that is not absolute points into
+    upstream's own site ("#table177973508288", "errors.md"), where it has a target and this
+    site has none; its href is dropped, its text stays."""
+    if element == "a" and attribute == "href" and not value.startswith(("http://", "https://", "mailto:")):
+        return None
+    return value
 
 
 _INLINE_SYNTAX = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`|^\s*(?:[-+*]|\d+\.)\s+", re.M)

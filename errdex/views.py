@@ -222,7 +222,7 @@ class SiteViews:
         self.rows = tuple(self._row(code) for code in dataset.codes)
         self.retired = tuple(retired)
         # A status has an index only if a current code has it.
-        self._indexed_statuses = {status for row in self.rows for status in row.statuses}
+        self._indexed_statuses = {status for row in self.rows for status in row.statuses if status is not None}
         self.retired_rows = tuple(self._row(r.code, self._indexed_statuses) for r in self.retired)
         self.redirects = dict(redirects or {})
         self.notes = notes

@@ -46,25 +46,40 @@ def resolve(root, page, link):
     return path, parts.fragment
 
 
-def broken_links(root):
-    """Every relative link that does not resolve to a file or to an id in it."""
+def broken_links(root, checked=None):
+    """Every relative link that does not resolve to a file or to an id in it; with
+    `checked(name)`, only on the pages (site-relative paths) for which it is true.
+
+    Links are resolved against the set of the site's files, read once, so that a site of
+    the whole family (13,000 pages, a million links) is checked in a minute, not an hour.
+    """
     root = Path(root)
-    problems, cache = [], {}
+    files = {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+    folders = {posixpath.dirname(file) for file in files}
+    problems, ids = [], {}
     for page in html_files(root):
-        if page.name == "404.html" and page.parent == root:
+        name = page.relative_to(root).as_posix()
+        if name == "404.html" or (checked is not None and not checked(name)):
             continue
+        here = posixpath.dirname(name)
         for _tag, attribute, link in parse(page).links:
             if link.startswith(("http://", "https://", "mailto:")):
                 continue
             if link.startswith("/"):
-                problems.append(f"{page.relative_to(root)}: root-absolute {attribute}={link!r}")
+                problems.append(f"{name}: root-absolute {attribute}={link!r}")
                 continue
-            target, fragment = resolve(root, page, link)
-            if not target.is_file():
-                problems.append(f"{page.relative_to(root)}: {link!r} -> missing {target.relative_to(root)}")
+            parts = urlsplit(link)
+            target = posixpath.normpath(posixpath.join(here, unquote(parts.path))) if parts.path else name
+            if target == ".":
+                target = ""
+            if parts.path.endswith("/") or target in folders or target == "":
+                target = posixpath.join(target, "index.html")
+            if target not in files:
+                problems.append(f"{name}: {link!r} -> missing {target}")
                 continue
-            if fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, parse(target).ids)
-                if fragment not in ids:
-                    problems.append(f"{page.relative_to(root)}: {link!r} -> no id {fragment!r}")
+            if parts.fragment and target.endswith(".html"):
+                if target not in ids:
+                    ids[target] = parse(root / target).ids
+                if parts.fragment not in ids[target]:
+                    problems.append(f"{name}: {link!r} -> no id {parts.fragment!r}")
     return problems

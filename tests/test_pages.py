@@ -229,3 +229,26 @@ def test_strict_holds_only_services_declared_complete_to_full_translation(tmp_pa
                         inputs=replace(inputs, complete_services_file=complete))
     assert f"{complete}: no upstream page is of the service 'nosuch'; its line is not used" in result.warnings
     assert "untranslated into en (main description): '主码。'" in result.warnings
+
+
+def test_a_code_without_a_status_links_no_status_page(tmp_path):
+    """An entry without an HTTP status says so; it must not link to a status page of None."""
+    import json
+    from tests.conftest import SEED_DATA
+    data = json.loads(SEED_DATA.read_text(encoding="utf-8"))
+    entry = data["codes"][0]["entries"][0]
+    entry.update(http_status=None, http_statuses=[])
+    (tmp_path / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    build_site(tmp_path / "data.json", tmp_path / "site", SiteSettings())
+    page = (tmp_path / "site" / "en" / "codes" / data["codes"][0]["code"] / "index.html").read_text(encoding="utf-8")
+    assert "status/None" not in page and "None" not in page
+    assert "not given upstream" in page
+    assert broken_links(tmp_path / "site") == []
+
+
+def test_upstream_links_into_upstreams_own_page_keep_their_text_and_lose_their_target():
+    from errdex.markup import render_markdown
+    html = str(render_markdown("[表1](#table177973508288)列出了常见错误码，见[说明](errors.md)和"
+                               "[文档](https://support.huaweicloud.com/x.html)。"))
+    assert "表1" in html and "说明" in html and 'href="#' not in html and 'href="errors.md"' not in html
+    assert 'href="https://support.huaweicloud.com/x.html"' in html

@@ -126,7 +126,7 @@ def write_search_index(job, views):
     records = {lang: views.search_records() if lang == views.lang
                else make_views(job, lang).search_records(with_texts=False) for lang in LANGUAGES}
     key, reuse = data_key(records), reuser(job)
-    linked = reuse.link_all("search-index/", key) if reuse else None
+    linked = reuse.link_all(urls.SEARCH_INDEX, key) if reuse else None
     if linked:
         return dict.fromkeys(linked, key)
     shared = search_index.shared_index(records[views.lang])

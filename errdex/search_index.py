@@ -63,7 +63,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from . import lexicon
+from . import lexicon, urls
 from .codes import PLACEHOLDER_RE, lookup_key
 from .pipeline import TreeWriter, compact_json
 
@@ -539,7 +539,7 @@ def write_files(files, lang, write):
 
     Returns the site-relative paths, sorted.
     """
-    root = f"search-index/{lang}/"
+    root = urls.search_index_path(lang)
     for name, data in files.items():
         write(root + name, data if isinstance(data, str) else to_json(data))
     return sorted(root + name for name in files)

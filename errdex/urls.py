@@ -57,6 +57,14 @@ def search_path(lang):
     return f"{lang}/search/"
 
 
+SEARCH_INDEX = "search-index/"
+
+
+def search_index_path(lang):
+    """The folder of a language's search index (its files: search_index.py)."""
+    return f"{SEARCH_INDEX}{lang}/"
+
+
 def services_path(lang):
     return f"{lang}/services/"
 

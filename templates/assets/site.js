@@ -229,7 +229,9 @@
         var key = foldCode(wanted);
         var match = codes.filter(function (code) { return foldCode(code) === key; })[0];
         if (!match || !CODE_RE.test(match)) return;
-        var target = basePath + (lang || preferredLanguage('zh')) + '/codes/' + match + '/' + location.hash;
+        // The code page's path comes from urls.code_path, as data-code-path ("{lang}/codes/{code}/").
+        var path = body.getAttribute('data-code-path').replace('{lang}', lang || preferredLanguage('zh'));
+        var target = basePath + path.replace('{code}', match) + location.hash;
         body.querySelector('[data-resolving]').hidden = false;
         location.replace(target);
       })

@@ -7,10 +7,9 @@ translated labels), never from Jinja's or MarkupSafe's internals.
 """
 
 import functools
+import hashlib
 from pathlib import Path
 from typing import NamedTuple
-
-import hashlib
 
 import jinja2
 from jinja2.ext import Extension

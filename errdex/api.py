@@ -46,7 +46,7 @@ def api_context(content, locale_dir=None):
     services = svc.services_of(dataset.sources)
     locale = {"locale_dir": locale_dir} if locale_dir else {}
     return ApiContext(sources, services, {sid: i for i, sid in enumerate(services)},
-                      svc.reuse_index(dataset.codes, sources) if content.reuse is None else content.reuse,
+                      content.reuse,
                       {lang: ContentTranslator(lang, **locale).messages for lang in urls.LANGUAGES}, content.notes)
 
 

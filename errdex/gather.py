@@ -17,9 +17,9 @@ class SiteContent:
     redirects: dict
     notes: object
     warnings: tuple
-    complete: frozenset | None = None  # services declared completely translated (None: every one)
     # services.reuse_index of the dataset: made once here, read by every language's views and the API
-    reuse: dict | None = None
+    reuse: dict
+    complete: frozenset | None = None  # services declared completely translated (None: every one)
 
 
 def gather(data, inputs):
@@ -49,7 +49,7 @@ def read_inputs(dataset, inputs):
     complete = read_complete_services(inputs.complete_services_file)
     warnings += unknown_services(complete, dataset.sources, inputs.complete_services_file)
     reuse = reuse_index(dataset.codes, {s.id: s for s in dataset.sources})
-    return SiteContent(dataset, retired, redirects, notes, tuple(warnings), complete, reuse)
+    return SiteContent(dataset, retired, redirects, notes, tuple(warnings), reuse, complete)
 
 
 def codes_with_pages(content):

@@ -8,6 +8,7 @@ http(s)/mailto links, as a second wall.
 
 import functools
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from markupsafe import Markup, escape
@@ -77,7 +78,7 @@ def _absolute_links_only(element, attribute, value):
     """nh3's attribute filter for upstream text: a link that is not absolute points into
     upstream's own site ("#table177973508288", "errors.md"), where it has a target and this
     site has none; its href is dropped, its text stays."""
-    if element == "a" and attribute == "href" and not value.startswith(("http://", "https://", "mailto:")):
+    if element == "a" and attribute == "href" and urlsplit(value).scheme not in URL_SCHEMES:
         return None
     return value
 

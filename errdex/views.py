@@ -217,7 +217,7 @@ class SiteViews:
         self._service_order = {sid: i for i, sid in enumerate(self.services)}
         self._refs = {sid: self._service_ref(service) for sid, service in self.services.items()}
         self._code_services = {}  # code: (Code, its ServiceRefs)
-        # services.reuse_index of the dataset (gather makes it once for every language's views)
+        # services.reuse_index of the dataset: a build's views share the one gather made
         self.reuse = svc.reuse_index(dataset.codes, self.sources) if reuse is None else reuse
         self.rows = tuple(self._row(code) for code in dataset.codes)
         self.retired = tuple(retired)

@@ -34,16 +34,15 @@ def html_files(root):
     return sorted(p for p in Path(root).rglob("*.html"))
 
 
-def resolve(root, page, link):
-    """The file a relative link from `page` points at, and its fragment."""
-    parts = urlsplit(link)
-    here = posixpath.dirname(Path(page).relative_to(root).as_posix())
-    target = posixpath.normpath(posixpath.join(here, unquote(parts.path))) if parts.path else \
-        Path(page).relative_to(root).as_posix()
-    path = Path(root) / target
-    if path.is_dir() or parts.path.endswith("/"):
-        path = path / "index.html"
-    return path, parts.fragment
+def resolve(page, path, folders):
+    """The site file (site-relative) that a link's path points at from the page `page`;
+    `folders` are the site's folders, whose links mean their index.html."""
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(path))) if path else page
+    if target == ".":
+        target = ""
+    if path.endswith("/") or target in folders or target == "":
+        target = posixpath.join(target, "index.html")
+    return target
 
 
 def broken_links(root, checked=None):
@@ -61,7 +60,6 @@ def broken_links(root, checked=None):
         name = page.relative_to(root).as_posix()
         if name == "404.html" or (checked is not None and not checked(name)):
             continue
-        here = posixpath.dirname(name)
         for _tag, attribute, link in parse(page).links:
             if link.startswith(("http://", "https://", "mailto:")):
                 continue
@@ -69,11 +67,7 @@ def broken_links(root, checked=None):
                 problems.append(f"{name}: root-absolute {attribute}={link!r}")
                 continue
             parts = urlsplit(link)
-            target = posixpath.normpath(posixpath.join(here, unquote(parts.path))) if parts.path else name
-            if target == ".":
-                target = ""
-            if parts.path.endswith("/") or target in folders or target == "":
-                target = posixpath.join(target, "index.html")
+            target = resolve(name, parts.path, folders)
             if target not in files:
                 problems.append(f"{name}: {link!r} -> missing {target}")
                 continue

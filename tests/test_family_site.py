@@ -31,6 +31,16 @@ def family(tmp_path_factory):
     return folder / "a" / "site", first, folder / "b" / "site"
 
 
+def api_codes(site):
+    """The codes of the site's JSON API (api/v1/errors.json), as it gives them."""
+    return json.loads((site / "api" / "v1" / "errors.json").read_text(encoding="utf-8"))["codes"]
+
+
+def shared_codes(codes):
+    """The codes whose entries name more than one service, in API order."""
+    return [code["code"] for code in codes if len({s for e in code["entries"] for s in e["services"]}) > 1]
+
+
 def tree(root):
     """{relative path: bytes} of every file under root."""
     return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
@@ -48,9 +58,9 @@ def test_every_link_and_fragment_resolves(family):
     one in five of the others: the check reads each page with Python's HTMLParser, and all
     13,000 took two minutes."""
     site = family[0]
-    api = json.loads((site / "api" / "v1" / "errors.json").read_text(encoding="utf-8"))
-    shared = {code["code"] for code in api["codes"] if len({s for e in code["entries"] for s in e["services"]}) > 1}
-    sampled = shared | set(sorted({code["code"] for code in api["codes"]} - shared)[::5])
+    codes = api_codes(site)
+    shared = set(shared_codes(codes))
+    sampled = shared | set(sorted({code["code"] for code in codes} - shared)[::5])
 
     def checked(name):  # "zh/codes/AIS.0014/index.html"
         parts = name.split("/")
@@ -90,10 +100,9 @@ def test_every_service_has_its_page_and_its_coverage(family):
 
 def test_a_code_of_several_services_names_each_in_both_languages(family):
     site = family[0]
-    api = json.loads((site / "api" / "v1" / "errors.json").read_text(encoding="utf-8"))
-    shared = [code for code in api["codes"] if len({s for e in code["entries"] for s in e["services"]}) > 1]
+    shared = shared_codes(api_codes(site))
     assert len(shared) > 100
     code = shared[0]
     for lang in LANGUAGES:
-        html = (site / lang / "codes" / code["code"] / "index.html").read_text(encoding="utf-8")
-        assert html.count('class="service"') >= 2, (lang, code["code"])
+        html = (site / lang / "codes" / code / "index.html").read_text(encoding="utf-8")
+        assert html.count('class="service"') >= 2, (lang, code)

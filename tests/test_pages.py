@@ -1,15 +1,18 @@
 """Stage 3-4, the pages readers land on: services as a dimension, codes shared across
 services, ticket-ready code pages, index pages with filters, ids that codes cannot take."""
 
+import json
 import re
 from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
 
+from errdex.markup import render_markdown
 from errdex.site import SiteSettings, build_site
 from errdex.views import cut_at_word
 from tests import two_services
+from tests.conftest import SEED_DATA
 from tests.sitecheck import broken_links, html_files, parse
 from tests.two_services import SITE_URL, service_name
 
@@ -233,8 +236,6 @@ def test_strict_holds_only_services_declared_complete_to_full_translation(tmp_pa
 
 def test_a_code_without_a_status_links_no_status_page(tmp_path):
     """An entry without an HTTP status says so; it must not link to a status page of None."""
-    import json
-    from tests.conftest import SEED_DATA
     data = json.loads(SEED_DATA.read_text(encoding="utf-8"))
     entry = data["codes"][0]["entries"][0]
     entry.update(http_status=None, http_statuses=[])
@@ -247,7 +248,6 @@ def test_a_code_without_a_status_links_no_status_page(tmp_path):
 
 
 def test_upstream_links_into_upstreams_own_page_keep_their_text_and_lose_their_target():
-    from errdex.markup import render_markdown
     html = str(render_markdown("[表1](#table177973508288)列出了常见错误码，见[说明](errors.md)和"
                                "[文档](https://support.huaweicloud.com/x.html)。"))
     assert "表1" in html and "说明" in html and 'href="#' not in html and 'href="errors.md"' not in html
